@@ -1,0 +1,121 @@
+package onomondo
+
+import (
+	"context"
+	"fmt"
+)
+
+// Page is one page of a cursor-paged list.
+type Page[T any] struct {
+	Items   []T
+	HasMore bool
+	Next    string // cursor of the next page; "" when absent, null or empty
+}
+
+// Pagination says where a read stopped. NextPage is "" when the read reached
+// the end; otherwise a later read given NextPage continues exactly there.
+type Pagination struct {
+	HasMore  bool
+	NextPage string
+}
+
+// ReadResult sums up a paged read.
+type ReadResult struct {
+	Pagination
+	Pages   int
+	Records int64
+	// StoppedAtMax is true when the read stopped at MaxRecords with more
+	// records left: its totals cover only the records read.
+	StoppedAtMax bool
+}
+
+// maxEmptyPages bounds how many empty pages in a row the API may send while
+// claiming has_more before the read is stopped as a paging loop.
+const maxEmptyPages = 10
+
+// paginate is the one paging loop of the client. It calls fetch for each
+// page, starting at cursor start, and hands each page's items to visit only
+// once the page has been read completely, so a retried page is never counted
+// twice. It follows Next until HasMore is false, and stops early, exactly at
+// maxItems (0: no cap), by asking the last page for only the items still
+// wanted.
+//
+// It refuses to loop: a cursor seen before, HasMore without a cursor, a page
+// with more items than asked for, or a run of empty pages that claim more are
+// errors that name the page.
+func paginate[T any](
+	ctx context.Context,
+	start string,
+	pageSize int,
+	maxItems int64,
+	fetch func(ctx context.Context, cursor string, limit int, page int) (Page[T], error),
+	visit func(items []T) error,
+) (ReadResult, error) {
+	var res ReadResult
+	cursor := start
+	seen := map[string]int{}
+	if start != "" {
+		seen[start] = 0
+	}
+	empty := 0
+	for page := 1; ; page++ {
+		limit := pageSize
+		if maxItems > 0 {
+			if limit <= 0 {
+				limit = MaxPageSize
+			}
+			if left := maxItems - res.Records; left < int64(limit) {
+				limit = int(left)
+			}
+		}
+		p, err := fetch(ctx, cursor, limit, page)
+		if err != nil {
+			return res, err
+		}
+		res.Pages = page
+		asked := limit
+		if asked <= 0 {
+			asked = MaxPageSize
+		}
+		if len(p.Items) > asked {
+			return res, pagingError(page, fmt.Errorf("page %d held %d records, more than the %d asked for", page, len(p.Items), asked))
+		}
+		if len(p.Items) > 0 {
+			if err := visit(p.Items); err != nil {
+				return res, err
+			}
+			res.Records += int64(len(p.Items))
+			empty = 0
+		} else {
+			empty++
+		}
+		if !p.HasMore {
+			res.Pagination = Pagination{}
+			return res, nil
+		}
+		if p.Next == "" {
+			return res, pagingError(page, fmt.Errorf("page %d says has_more but gives no next_page cursor", page))
+		}
+		if prev, ok := seen[p.Next]; ok {
+			where := fmt.Sprintf("page %d", prev)
+			if prev == 0 {
+				where = "the starting next_page"
+			}
+			return res, pagingError(page, fmt.Errorf("page %d returned the same next_page cursor as %s", page, where))
+		}
+		if empty >= maxEmptyPages {
+			return res, pagingError(page, fmt.Errorf("%d pages in a row held no records but claimed has_more", empty))
+		}
+		seen[p.Next] = page
+		cursor = p.Next
+		res.Pagination = Pagination{HasMore: true, NextPage: p.Next}
+		if maxItems > 0 && res.Records >= maxItems {
+			res.StoppedAtMax = true
+			return res, nil
+		}
+	}
+}
+
+func pagingError(page int, err error) *Error {
+	return &Error{Kind: KindPaging, Page: page, Err: err}
+}

@@ -1,0 +1,185 @@
+package onomondo
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// RateLimiter paces requests on the API's rate-limit headers so that the
+// reads of one provider process share one budget and do not provoke 429s.
+//
+// The API counts requests per client IP address (600 a minute) and reports
+// `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` (Unix
+// seconds) on every answer. A request may start only while the last reported
+// remaining budget, less the requests already in flight, is above zero;
+// otherwise it waits for the reset. Counting in-flight requests matters:
+// Terraform reads up to ten data sources at once, and waiting only after an
+// answer says 0 would still send a burst into an empty budget.
+//
+// Before any answer has been seen, and after a window has passed, requests go
+// out freely up to the last known limit.
+type RateLimiter struct {
+	mu        sync.Mutex
+	now       func() time.Time
+	margin    time.Duration
+	limit     int       // last reported x-ratelimit-limit; 0 unknown
+	remaining int       // last reported remaining budget of the current window
+	reset     time.Time // end of the current window; zero when unknown
+	inFlight  int
+	changed   chan struct{} // closed and replaced on every change
+}
+
+// NewRateLimiter returns an empty limiter. Use SharedRateLimiter to share one
+// per API host within a process.
+func NewRateLimiter() *RateLimiter {
+	return &RateLimiter{now: time.Now, margin: 20 * time.Millisecond, changed: make(chan struct{})}
+}
+
+var (
+	sharedMu       sync.Mutex
+	sharedLimiters = map[string]*RateLimiter{}
+)
+
+// SharedRateLimiter returns the process-wide limiter for an API host, so that
+// every data source (and every provider configuration) in one provider
+// process draws on the same budget, as the API counts it.
+func SharedRateLimiter(host string) *RateLimiter {
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	l, ok := sharedLimiters[host]
+	if !ok {
+		l = NewRateLimiter()
+		sharedLimiters[host] = l
+	}
+	return l
+}
+
+// Acquire waits until a request may be sent, then counts it as in flight.
+// It returns how long it waited. It returns early with the context's error
+// when ctx ends. Every successful Acquire must be paired with Release.
+func (l *RateLimiter) Acquire(ctx context.Context) (time.Duration, error) {
+	start := l.now()
+	for {
+		l.mu.Lock()
+		now := l.now()
+		if !l.reset.IsZero() && !now.Before(l.reset) {
+			// The window has passed: a fresh budget of the known limit.
+			l.reset = time.Time{}
+			l.remaining = l.limit
+		}
+		available := true
+		if l.reset.IsZero() {
+			available = l.limit == 0 || l.limit-l.inFlight > 0
+		} else {
+			available = l.remaining-l.inFlight > 0
+		}
+		if available {
+			l.inFlight++
+			l.mu.Unlock()
+			return l.now().Sub(start), nil
+		}
+		var wait time.Duration
+		if !l.reset.IsZero() {
+			wait = l.reset.Sub(now) + l.margin
+		} else {
+			wait = time.Second // only in-flight requests hold the budget; woken on release
+		}
+		changed := l.changed
+		l.mu.Unlock()
+
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return l.now().Sub(start), ctx.Err()
+		case <-changed:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// Release ends an in-flight request and takes in the rate-limit headers of
+// its answer (h may be nil when no answer arrived).
+func (l *RateLimiter) Release(h http.Header) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.inFlight--
+	if h != nil {
+		l.observe(h)
+	}
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// observe updates the budget from one answer's headers. Answers can arrive out
+// of order: a later window replaces the budget, the same window can only
+// lower it, an earlier window is ignored.
+func (l *RateLimiter) observe(h http.Header) {
+	limit, okL := headerInt(h, "X-Ratelimit-Limit")
+	remaining, okR := headerInt(h, "X-Ratelimit-Remaining")
+	resetUnix, okS := headerInt(h, "X-Ratelimit-Reset")
+	if okL && limit > 0 {
+		l.limit = int(limit)
+	}
+	if !okR || !okS {
+		return
+	}
+	reset := time.Unix(resetUnix, 0)
+	if !reset.After(l.now()) {
+		return // a window that has already ended says nothing about this one
+	}
+	switch {
+	case l.reset.IsZero() || reset.After(l.reset):
+		l.reset = reset
+		l.remaining = int(remaining)
+	case reset.Equal(l.reset):
+		l.remaining = min(l.remaining, int(remaining))
+	}
+}
+
+// Exhaust records a 429: no budget until reset.
+func (l *RateLimiter) Exhaust(reset time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if reset.After(l.reset) {
+		l.reset = reset
+	}
+	l.remaining = 0
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+func headerInt(h http.Header, key string) (int64, bool) {
+	v := h.Get(key)
+	if v == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, false
+	}
+	return n, true
+}
+
+// retryAfter reads how long a 429 (or 503) asks us to wait: until
+// x-ratelimit-reset, else Retry-After (seconds or an HTTP date). ok is false
+// when the answer gives no hint.
+func retryAfter(h http.Header, now time.Time) (time.Duration, time.Time, bool) {
+	if reset, ok := headerInt(h, "X-Ratelimit-Reset"); ok {
+		t := time.Unix(reset, 0)
+		return max(t.Sub(now), 0), t, true
+	}
+	if v := h.Get("Retry-After"); v != "" {
+		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
+			return time.Duration(secs) * time.Second, now.Add(time.Duration(secs) * time.Second), true
+		}
+		if t, err := http.ParseTime(v); err == nil {
+			return max(t.Sub(now), 0), t, true
+		}
+	}
+	return 0, time.Time{}, false
+}

@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"fmt"
+
+	"github.com/onomondo/terraform-provider-onomondo/internal/onomondo"
+)
+
+// unknownKey is the map key for records that lack the field a map is keyed
+// by, so that every map still adds up to total_bytes.
+const unknownKey = "unknown"
+
+// usageAggregate sums usage records while they stream in, page by page. With
+// keepRecords false its memory is bounded by the number of distinct SIMs,
+// countries and network types, never by the number of records.
+type usageAggregate struct {
+	keepRecords bool
+	records     []onomondo.Record
+
+	count     int64
+	total     int64
+	bySim     map[string]int64
+	byCountry map[string]int64
+	byNetwork map[string]int64
+	iccid     string // first ICCID seen
+	noBytes   int64  // records without a bytes field
+}
+
+func newUsageAggregate(keepRecords bool) *usageAggregate {
+	return &usageAggregate{
+		keepRecords: keepRecords,
+		bySim:       map[string]int64{},
+		byCountry:   map[string]int64{},
+		byNetwork:   map[string]int64{},
+	}
+}
+
+// add takes one page of records. The page's slice is reused by the client,
+// so records are copied when kept.
+func (a *usageAggregate) add(page []onomondo.Record) error {
+	if a.keepRecords {
+		a.records = append(a.records, page...)
+	}
+	for i := range page {
+		r := &page[i]
+		b := r.Bytes.Value
+		if !r.Bytes.Valid {
+			a.noBytes++
+		}
+		if a.total+b < a.total {
+			return fmt.Errorf("total_bytes overflows a 64-bit integer after %d records", a.count)
+		}
+		a.total += b
+		a.count++
+		a.bySim[keyOr(r.SimID, r.ICCID)] += b
+		a.byCountry[keyOr(r.CountryCode, "")] += b
+		a.byNetwork[keyOr(r.NetworkType, "")] += b
+		if a.iccid == "" && r.ICCID != "" {
+			a.iccid = r.ICCID
+		}
+	}
+	return nil
+}
+
+// simCount is the number of distinct SIMs seen.
+func (a *usageAggregate) simCount() int64 {
+	n := int64(len(a.bySim))
+	if _, ok := a.bySim[unknownKey]; ok {
+		n-- // records without a SIM are not a SIM
+	}
+	return n
+}
+
+func keyOr(k, fallback string) string {
+	if k != "" {
+		return k
+	}
+	if fallback != "" {
+		return fallback
+	}
+	return unknownKey
+}

@@ -1,0 +1,44 @@
+package provider
+
+import (
+	"errors"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/onomondo/terraform-provider-onomondo/internal/onomondo"
+)
+
+// addClientError turns a client error into an error diagnostic. The wording
+// lives with the error type (onomondo.Error.Summary and Detail) so every
+// surface says the same thing.
+func addClientError(diags *diag.Diagnostics, err error) {
+	var e *onomondo.Error
+	if errors.As(err, &e) {
+		diags.AddError(e.Summary(), e.Detail())
+		return
+	}
+	diags.AddError("Onomondo usage read failed", err.Error())
+}
+
+// clientFrom takes the shared API client from the provider's Configure.
+// Before the provider is configured (validation), it returns nil, false
+// without a diagnostic.
+func clientFrom(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) (*onomondo.Client, bool) {
+	if req.ProviderData == nil {
+		return nil, false
+	}
+	c, ok := req.ProviderData.(*onomondo.Client)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data",
+			"The onomondo provider passed its data sources something other than its API client. This is a bug in the provider; please report it.")
+		return nil, false
+	}
+	return c, true
+}
+
+// notConfigured is the diagnostic of a read without a configured client.
+func notConfigured(diags *diag.Diagnostics) {
+	diags.AddError("Onomondo provider not configured",
+		"The data source has no API client: the provider \"onomondo\" block could not be configured. See the provider's errors above.")
+}

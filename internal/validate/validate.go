@@ -1,0 +1,131 @@
+// Package validate holds the plain-Go checks for every value a user can pass
+// to the Onomondo usage API: usage periods, SIM ids, ICCIDs, country codes,
+// tag ids and paging cursors.
+//
+// The provider wraps these functions in framework validators so that a bad
+// value is refused at plan time, on the attribute that holds it, before any
+// request is sent. Keeping them free of Terraform types lets them be fuzzed
+// and reused by the API client and the fake API.
+package validate
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+)
+
+// Time checks a usage period as the API's `time` filter takes it: `YYYY`,
+// `YYYY-MM` or `YYYY-MM-DD`, and a date that exists (`2024-02-30` is refused).
+func Time(s string) error {
+	var layout string
+	switch len(s) {
+	case 4:
+		layout = "2006"
+	case 7:
+		layout = "2006-01"
+	case 10:
+		layout = "2006-01-02"
+	default:
+		return fmt.Errorf("%q is not a usage period: use YYYY, YYYY-MM or YYYY-MM-DD (for example \"2025\", \"2025-03\" or \"2025-03-31\")", s)
+	}
+	if !allDigitsExcept(s, '-') || (len(s) > 4 && s[4] != '-') || (len(s) > 7 && s[7] != '-') {
+		return fmt.Errorf("%q is not a usage period: use YYYY, YYYY-MM or YYYY-MM-DD (for example \"2025\", \"2025-03\" or \"2025-03-31\")", s)
+	}
+	t, err := time.Parse(layout, s)
+	if err != nil || t.Format(layout) != s {
+		return fmt.Errorf("%q is not a real date: check the month (01-12) and the day of that month", s)
+	}
+	return nil
+}
+
+// SimID checks a SIM id: exactly 9 digits, zero padded (`000012345`).
+func SimID(s string) error {
+	if len(s) != 9 || !allDigitsExcept(s, 0) {
+		return fmt.Errorf("%q is not a SIM id: a SIM id is exactly 9 digits, zero padded (for example \"000012345\")", s)
+	}
+	return nil
+}
+
+// ICCID checks a SIM's ICCID: 18 to 22 digits.
+func ICCID(s string) error {
+	if len(s) < 18 || len(s) > 22 || !allDigitsExcept(s, 0) {
+		return fmt.Errorf("%q is not an ICCID: an ICCID is 18 to 22 digits (for example \"89457387300000022734\")", s)
+	}
+	return nil
+}
+
+// SimIDOrICCID checks the path segment of GET /usage/{sim_id}, which takes a
+// 9-digit SIM id or an 18-22 digit ICCID.
+func SimIDOrICCID(s string) error {
+	if SimID(s) == nil || ICCID(s) == nil {
+		return nil
+	}
+	return fmt.Errorf("%q is neither a SIM id (exactly 9 digits, such as \"000012345\") nor an ICCID (18 to 22 digits, such as \"89457387300000022734\")", s)
+}
+
+// CountryCode checks an ISO 3166-1 alpha-2 country code in any case (`dk`,
+// `DK`); the API is sent the lower-case form.
+func CountryCode(s string) error {
+	if len(s) != 2 || !isASCIILetter(s[0]) || !isASCIILetter(s[1]) {
+		return fmt.Errorf("%q is not a country code: use a two-letter ISO 3166-1 alpha-2 code such as \"dk\" or \"DE\"", s)
+	}
+	r, err := language.ParseRegion(strings.ToUpper(s))
+	if err != nil || !r.IsCountry() {
+		return fmt.Errorf("%q is not an assigned ISO 3166-1 alpha-2 country code (for example \"dk\", \"de\", \"us\")", s)
+	}
+	return nil
+}
+
+// UUID checks a tag id: a UUID in its 8-4-4-4-12 hexadecimal form.
+func UUID(s string) error {
+	if len(s) != 36 {
+		return fmt.Errorf("%q is not a tag id: a tag id is a UUID such as \"3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f\"", s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return fmt.Errorf("%q is not a tag id: a tag id is a UUID such as \"3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f\"", s)
+			}
+		default:
+			if !isHex(c) {
+				return fmt.Errorf("%q is not a tag id: a tag id is a UUID such as \"3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f\"", s)
+			}
+		}
+	}
+	return nil
+}
+
+// Cursor checks a paging cursor taken from a previous read's
+// `pagination.next_page`: opaque to us, but never empty and never containing
+// spaces or control characters (a sign of a copy-paste accident).
+func Cursor(s string) error {
+	if s == "" {
+		return fmt.Errorf("next_page is empty: leave it unset to start from the first page")
+	}
+	for _, r := range s {
+		if r <= ' ' || r == 0x7f {
+			return fmt.Errorf("%q is not a paging cursor: cursors from pagination.next_page contain no spaces or control characters", s)
+		}
+	}
+	return nil
+}
+
+func allDigitsExcept(s string, allowed byte) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < '0' || c > '9') && (allowed == 0 || c != allowed) {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}

@@ -96,7 +96,7 @@ func decodeUsagePage(r io.Reader, up *usagePage) (Page[Record], error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Page[Record]{}, errors.New("unexpected data after the JSON object")
 	}
-	if up.Pagination == nil && up.Usage == nil {
+	if up.Pagination == nil && len(up.Usage) == 0 {
 		return Page[Record]{}, errors.New(`the JSON object has neither a "usage" list nor "pagination"`)
 	}
 	p := Page[Record]{Items: up.Usage}

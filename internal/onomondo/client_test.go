@@ -1,0 +1,687 @@
+package onomondo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const testKey = "onok_unit.c2VjcmV0LWtleS1mb3ItdGVzdHM"
+
+// captureLogger records every log line, to check what the client logs.
+type captureLogger struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *captureLogger) add(level, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf("%s %s %v", level, msg, fields))
+}
+func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) { l.add("DEBUG", msg, f) }
+func (l *captureLogger) Warn(_ context.Context, msg string, f map[string]any)  { l.add("WARN", msg, f) }
+func (l *captureLogger) all() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
+// seenRequest is what the test server saw of one request.
+type seenRequest struct {
+	Path, RawQuery, Auth, Accept, UserAgent string
+	At                                      time.Time
+}
+
+// testServer is an httptest server whose answers each test scripts.
+type testServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen []seenRequest
+}
+
+func newTestServer(t *testing.T, h func(w http.ResponseWriter, r *http.Request, n int)) *testServer {
+	t.Helper()
+	ts := &testServer{}
+	var n atomic.Int64
+	ts.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ts.mu.Lock()
+		ts.seen = append(ts.seen, seenRequest{r.URL.Path, r.URL.RawQuery, r.Header.Get("Authorization"), r.Header.Get("Accept"), r.Header.Get("User-Agent"), time.Now()})
+		ts.mu.Unlock()
+		h(w, r, int(n.Add(1)))
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func (ts *testServer) requests() []seenRequest {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return append([]seenRequest(nil), ts.seen...)
+}
+
+func newTestClient(t *testing.T, url string, mod ...func(*Config)) (*Client, *captureLogger) {
+	t.Helper()
+	log := &captureLogger{}
+	cfg := Config{
+		BaseURL:      url,
+		APIKey:       testKey,
+		MaxRetries:   3,
+		UserAgent:    "terraform-provider-onomondo/test terraform/1.11.4",
+		Logger:       log,
+		RetryWaitMin: 5 * time.Millisecond,
+		RetryWaitMax: 20 * time.Millisecond,
+		RateLimiter:  NewRateLimiter(),
+	}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if strings.Contains(log.all(), testKey) {
+			t.Errorf("the API key appears in the client's logs")
+		}
+	})
+	return c, log
+}
+
+func page(records int, first int, next string) string {
+	var b strings.Builder
+	b.WriteString(`{"usage":[`)
+	for i := 0; i < records; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"time":"2025-03-01 00:%02d:00","sim_id":"%09d","bytes":%d,"country_code":"dk","network_type":"4G","network":{"mcc":"238","mnc":"06"}}`, (first+i)%60, (first+i)%7, first+i+1)
+	}
+	b.WriteString(`],"pagination":{"has_more":`)
+	if next != "" {
+		fmt.Fprintf(&b, `true,"next_page":%q}}`, next)
+	} else {
+		b.WriteString(`false}}`)
+	}
+	return b.String()
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+func collect(t *testing.T, c *Client, q UsageQuery) ([]Record, ReadResult, error) {
+	t.Helper()
+	var got []Record
+	res, err := c.ReadUsage(context.Background(), q, func(p []Record) error {
+		got = append(got, p...)
+		return nil
+	})
+	return got, res, err
+}
+
+func TestHeaders(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, page(1, 0, "")) })
+	c, _ := newTestClient(t, ts.URL)
+	if _, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}}); err != nil {
+		t.Fatal(err)
+	}
+	r := ts.requests()[0]
+	if r.Auth != testKey {
+		t.Errorf("Authorization = %q, want the raw key without Bearer", r.Auth)
+	}
+	if r.Accept != "application/json" {
+		t.Errorf("Accept = %q", r.Accept)
+	}
+	if r.UserAgent != "terraform-provider-onomondo/test terraform/1.11.4" {
+		t.Errorf("User-Agent = %q", r.UserAgent)
+	}
+}
+
+func TestQueryEncoding(t *testing.T) {
+	off := int64(30)
+	cases := []struct {
+		name string
+		q    UsageQuery
+		want string
+	}{
+		{"one filter", UsageQuery{Filters: []Filter{{"time", "2025-03"}}}, "filter=time:2025-03"},
+		{"two filters", UsageQuery{Filters: []Filter{{"time", "2025-03"}, {"country_code", "dk"}}}, "filter[]=time:2025-03&filter[]=country_code:dk"},
+		{"three filters", UsageQuery{Filters: []Filter{{"time", "2025"}, {"sim_id", "000000042"}, {"country_code", "de"}}}, "filter[]=time:2025&filter[]=sim_id:000000042&filter[]=country_code:de"},
+		{"all parameters", UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 50, Offset: &off, Group: "hours", NextPage: "Y3Vy+c29y/=="}, "filter=time:2025&limit=50&offset=30&group=hours&next_page=Y3Vy%2Bc29y%2F%3D%3D"},
+		{"sim endpoint, no filter", UsageQuery{SimID: "000000042"}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, _ int) { writeJSON(w, 200, page(0, 0, "")) })
+			c, _ := newTestClient(t, ts.URL)
+			if _, _, err := collect(t, c, tc.q); err != nil {
+				t.Fatal(err)
+			}
+			if got := ts.requests()[0].RawQuery; got != tc.want {
+				t.Errorf("query = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestPagingResendsParametersAndVisitsEveryPage(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch n {
+		case 1:
+			writeJSON(w, 200, page(3, 0, "c1"))
+		case 2:
+			writeJSON(w, 200, page(3, 3, "c2"))
+		default:
+			writeJSON(w, 200, page(2, 6, ""))
+		}
+	})
+	c, _ := newTestClient(t, ts.URL)
+	off := int64(5)
+	q := UsageQuery{SimID: "89457387300000022734", Filters: []Filter{{"time", "2025-03"}, {"country_code", "dk"}}, Limit: 3, Offset: &off, Group: "hours"}
+	got, res, err := collect(t, c, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 8 || res.Records != 8 || res.Pages != 3 || res.HasMore || res.NextPage != "" {
+		t.Fatalf("got %d records, result %+v", len(got), res)
+	}
+	for i, r := range got {
+		if r.Bytes.Value != int64(i+1) {
+			t.Fatalf("record %d has bytes %d: pages out of order or repeated", i, r.Bytes.Value)
+		}
+	}
+	want := []string{
+		"filter[]=time:2025-03&filter[]=country_code:dk&limit=3&offset=5&group=hours",
+		"filter[]=time:2025-03&filter[]=country_code:dk&limit=3&group=hours&next_page=c1",
+		"filter[]=time:2025-03&filter[]=country_code:dk&limit=3&group=hours&next_page=c2",
+	}
+	for i, r := range ts.requests() {
+		if r.Path != "/usage/89457387300000022734" {
+			t.Errorf("request %d path %q", i, r.Path)
+		}
+		if r.RawQuery != want[i] {
+			t.Errorf("request %d query %q, want %q", i, r.RawQuery, want[i])
+		}
+	}
+}
+
+func TestMaxRecordsStopsExactlyAndReturnsCursor(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		writeJSON(w, 200, page(limit, (n-1)*4, fmt.Sprintf("c%d", n)))
+	})
+	c, _ := newTestClient(t, ts.URL)
+	got, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 4, MaxRecords: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 10 || !res.StoppedAtMax || !res.HasMore || res.NextPage != "c3" {
+		t.Fatalf("got %d records, result %+v", len(got), res)
+	}
+	reqs := ts.requests()
+	if q := reqs[2].RawQuery; q != "filter=time:2025&limit=2&next_page=c2" {
+		t.Errorf("last page query %q: want the smaller limit", q)
+	}
+}
+
+func TestMaxRecordsWithoutLimitAsksForRemainder(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		writeJSON(w, 200, page(limit, 0, "next"))
+	})
+	c, _ := newTestClient(t, ts.URL)
+	_, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}, MaxRecords: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Records != 7 || ts.requests()[0].RawQuery != "filter=time:2025&limit=7" {
+		t.Fatalf("result %+v query %q", res, ts.requests()[0].RawQuery)
+	}
+}
+
+func TestPagingGuards(t *testing.T) {
+	cases := []struct {
+		name string
+		h    func(w http.ResponseWriter, r *http.Request, n int)
+		want string
+	}{
+		{"repeating cursor", func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, page(1, n, "same")) },
+			"page 2 returned the same next_page cursor as page 1"},
+		{"cursor back to the start", func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, page(1, n, "start")) },
+			"same next_page cursor as the starting next_page"},
+		{"has_more without cursor", func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 200, `{"usage":[],"pagination":{"has_more":true,"next_page":null}}`)
+		}, "page 1 says has_more but gives no next_page cursor"},
+		{"too many records", func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, page(5, 0, "")) },
+			"page 1 held 5 records, more than the 2 asked for"},
+		{"endless empty pages", func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 200, fmt.Sprintf(`{"usage":[],"pagination":{"has_more":true,"next_page":"c%d"}}`, n))
+		}, "10 pages in a row held no records"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, tc.h)
+			c, _ := newTestClient(t, ts.URL)
+			q := UsageQuery{Filters: []Filter{{"time", "2025"}}}
+			if tc.name == "cursor back to the start" {
+				q.NextPage = "start"
+			}
+			if tc.name == "too many records" {
+				q.Limit = 2
+			}
+			n := 0
+			_, err := c.ReadUsage(context.Background(), q, func(p []Record) error { n += len(p); return nil })
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != KindPaging {
+				t.Fatalf("err = %v, want a paging error", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "GET /usage") {
+				t.Errorf("err = %q, want it to contain %q and the endpoint", err, tc.want)
+			}
+			if len(ts.requests()) > 12 {
+				t.Errorf("%d requests: the guard did not stop the loop", len(ts.requests()))
+			}
+		})
+	}
+}
+
+func TestRetriesServerErrorsThenSucceeds(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch n {
+		case 1:
+			writeJSON(w, 200, page(2, 0, "c1"))
+		case 2, 3:
+			writeJSON(w, 503, `{"error":"service_unavailable"}`)
+		default:
+			writeJSON(w, 200, page(2, 2, ""))
+		}
+	})
+	c, _ := newTestClient(t, ts.URL)
+	got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 4 {
+		t.Fatalf("got %d records, want 4 (no page twice, none skipped)", len(got))
+	}
+	reqs := ts.requests()
+	if len(reqs) != 4 || reqs[2].RawQuery != reqs[1].RawQuery || !strings.Contains(reqs[3].RawQuery, "next_page=c1") {
+		t.Errorf("requests %+v: want page 2 retried, not the whole read", reqs)
+	}
+}
+
+func TestPersistentServerErrorStopsAfterMaxRetries(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 500, `{"error":"internal_server_error"}`)
+	})
+	c, _ := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 2 })
+	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+	var e *Error
+	if !errors.As(err, &e) || e.Status != 500 || e.Code != "internal_server_error" || e.Attempts != 3 {
+		t.Fatalf("err = %#v", err)
+	}
+	if len(ts.requests()) != 3 {
+		t.Errorf("%d requests, want 1 + max_retries (2)", len(ts.requests()))
+	}
+	if !strings.Contains(e.Detail(), "max_retries") {
+		t.Errorf("detail %q should point at max_retries", e.Detail())
+	}
+}
+
+func TestNotImplementedIsNotRetried(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 501, `{"error":"not_implemented"}`) })
+	c, _ := newTestClient(t, ts.URL)
+	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+	if err == nil || len(ts.requests()) != 1 {
+		t.Fatalf("err %v after %d requests; want one attempt", err, len(ts.requests()))
+	}
+}
+
+func TestRateLimitedRequestWaitsForReset(t *testing.T) {
+	var reset int64
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			reset = time.Now().Unix() + 2
+			w.Header().Set("x-ratelimit-limit", "600")
+			w.Header().Set("x-ratelimit-remaining", "0")
+			w.Header().Set("x-ratelimit-reset", strconv.FormatInt(reset, 10))
+			writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
+			return
+		}
+		writeJSON(w, 200, page(1, 0, ""))
+	})
+	c, log := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 0 })
+	got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("err %v, %d records", err, len(got))
+	}
+	reqs := ts.requests()
+	if len(reqs) != 2 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	if reqs[1].At.Before(time.Unix(reset, 0)) {
+		t.Errorf("retried at %s, before the announced reset %s", reqs[1].At, time.Unix(reset, 0))
+	}
+	if !strings.Contains(log.all(), "rate limit") {
+		t.Errorf("the wait was not logged")
+	}
+}
+
+func TestRetryAfterHonouredWithoutResetHeader(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
+			return
+		}
+		writeJSON(w, 200, page(1, 0, ""))
+	})
+	c, _ := newTestClient(t, ts.URL)
+	if _, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := ts.requests()
+	if gap := reqs[1].At.Sub(reqs[0].At); gap < 900*time.Millisecond {
+		t.Errorf("retried after %s, want >= Retry-After (1s)", gap)
+	}
+}
+
+func TestPacingOnRemainingZeroAvoids429(t *testing.T) {
+	// The first answer says the budget is spent until the next second; the
+	// client must hold the next request until then instead of sending it.
+	var reset int64
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			reset = time.Now().Unix() + 1
+			w.Header().Set("x-ratelimit-limit", "1")
+			w.Header().Set("x-ratelimit-remaining", "0")
+			w.Header().Set("x-ratelimit-reset", strconv.FormatInt(reset, 10))
+			writeJSON(w, 200, page(1, 0, "c1"))
+			return
+		}
+		if time.Now().Unix() < reset {
+			writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
+			return
+		}
+		writeJSON(w, 200, page(1, 1, ""))
+	})
+	c, _ := newTestClient(t, ts.URL)
+	if _, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(ts.requests()); n != 2 {
+		t.Errorf("%d requests, want 2 (the second paced, not refused)", n)
+	}
+}
+
+func TestCancellationEndsRateLimitWait(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("x-ratelimit-remaining", "0")
+		w.Header().Set("x-ratelimit-reset", strconv.FormatInt(time.Now().Unix()+120, 10))
+		writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
+	})
+	c, _ := newTestClient(t, ts.URL)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(200*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.ReadUsage(ctx, UsageQuery{Filters: []Filter{{"time", "2025"}}}, func([]Record) error { return nil })
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("returned after %s, want promptly after cancellation", took)
+	}
+	if !IsCanceled(err) {
+		t.Errorf("err = %v, want a cancellation", err)
+	}
+}
+
+func TestErrorWording(t *testing.T) {
+	cases := []struct {
+		status int
+		body   string
+		q      UsageQuery
+		want   []string
+	}{
+		{401, `{"error":"unauthorized"}`, UsageQuery{Filters: []Filter{{"time", "2025"}}}, []string{"HTTP 401", "api_key", "ONOMONDO_API_KEY", "Bearer"}},
+		{403, `{"error":"forbidden"}`, UsageQuery{SimID: "000000042"}, []string{"HTTP 403", "tags do not cover SIM \"000000042\""}},
+		{404, `{"error":"sim_id_not_found"}`, UsageQuery{SimID: "000000042"}, []string{"HTTP 404 \"sim_id_not_found\"", "SIM \"000000042\" was not found"}},
+		{400, `{"error":"invalid_filter"}`, UsageQuery{Filters: []Filter{{"time", "2025"}}}, []string{"HTTP 400 \"invalid_filter\"", "filters"}},
+		{502, `<html><body><h1>502 Bad Gateway</h1></body></html>`, UsageQuery{Filters: []Filter{{"time", "2025"}}}, []string{"HTTP 502", "<h1>502 Bad Gateway</h1>", "GET /usage?filter=time:2025"}},
+	}
+	for _, tc := range cases {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, tc.status, tc.body) })
+			c, _ := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 0 })
+			_, _, err := collect(t, c, tc.q)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestBadBodies(t *testing.T) {
+	cases := []struct {
+		name, ctype, body, want string
+	}{
+		{"html 200", "text/html", "<html>maintenance</html>", "HTML page"},
+		{"empty", "application/json", "", "the body is empty"},
+		{"truncated", "application/json", page(3, 0, "")[:60], "truncated"},
+		{"wrong type", "application/json", `{"usage":[{"bytes":"1234"}],"pagination":{"has_more":false}}`, `field "bytes" is a string`},
+		{"not a page", "application/json", `{"something":"else"}`, `neither a "usage" list`},
+		{"trailing garbage", "application/json", page(1, 0, "") + "}", "unexpected data after"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				w.Header().Set("Content-Type", tc.ctype)
+				_, _ = w.Write([]byte(tc.body))
+			})
+			c, _ := newTestClient(t, ts.URL)
+			_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+			var e *Error
+			if !errors.As(err, &e) || e.Kind != KindDecode {
+				t.Fatalf("err = %v, want a decode error", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "GET /usage?filter=time:2025 (page 1) answered HTTP 200") {
+				t.Errorf("error %q lacks %q or the endpoint and status", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestConnectionResetMidBodyIsRetried(t *testing.T) {
+	full := page(3, 0, "")
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			w.Header().Set("Content-Length", strconv.Itoa(len(full)))
+			w.WriteHeader(200)
+			_, _ = w.Write([]byte(full[:len(full)/2]))
+			w.(http.Flusher).Flush()
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			_ = conn.Close()
+			return
+		}
+		writeJSON(w, 200, full)
+	})
+	c, _ := newTestClient(t, ts.URL)
+	got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+	if err != nil || len(got) != 3 {
+		t.Fatalf("err %v, %d records (want the page retried once, counted once)", err, len(got))
+	}
+}
+
+func TestTimeoutNamesTheSetting(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	})
+	c, _ := newTestClient(t, ts.URL, func(c *Config) { c.RequestTimeout = 100 * time.Millisecond; c.MaxRetries = 1 })
+	start := time.Now()
+	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != KindTimeout || e.Attempts != 2 {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(err.Error(), "request_timeout (100ms)") {
+		t.Errorf("error %q does not name request_timeout", err)
+	}
+	if time.Since(start) > 1500*time.Millisecond {
+		t.Errorf("took %s", time.Since(start))
+	}
+}
+
+func TestRedirectToAnotherHostDropsAuthorization(t *testing.T) {
+	var otherAuth atomic.Value
+	otherAuth.Store("unset")
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		otherAuth.Store(r.Header.Get("Authorization"))
+		writeJSON(w, 200, page(1, 0, ""))
+	}))
+	defer other.Close()
+	// Same IP, other port: another origin.
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusFound)
+	})
+	c, _ := newTestClient(t, ts.URL)
+	if _, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := otherAuth.Load().(string); got != "" {
+		t.Errorf("the other host received Authorization %q", got)
+	}
+}
+
+func TestSameHostRedirectKeepsAuthorization(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.URL.Path == "/usage" {
+			http.Redirect(w, r, "/v2/usage?"+r.URL.RawQuery, http.StatusFound)
+			return
+		}
+		writeJSON(w, 200, page(1, 0, ""))
+	})
+	c, _ := newTestClient(t, ts.URL)
+	if _, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if r := ts.requests()[1]; r.Auth != testKey {
+		t.Errorf("same-host redirect lost the key")
+	}
+}
+
+func TestParseBaseURL(t *testing.T) {
+	ok := []string{"https://api.onomondo.com", "https://api.onomondo.com/", "http://127.0.0.1:8080", "http://localhost:1234/base", "http://[::1]:99"}
+	bad := map[string]string{
+		"api.onomondo.com":          "not an absolute URL",
+		"http://api.onomondo.com":   "plain http",
+		"http://10.0.0.5:8080":      "plain http",
+		"ftp://api.onomondo.com":    "must use https",
+		"https://u:p@api.x.com":     "must not contain credentials",
+		"https://api.x.com/?a=b":    "query or fragment",
+		"http://localhost.evil.com": "plain http",
+	}
+	for _, s := range ok {
+		if _, err := ParseBaseURL(s); err != nil {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+	for s, want := range bad {
+		_, err := ParseBaseURL(s)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err %v, want %q", s, err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), "u:p") {
+			t.Errorf("credentials echoed: %v", err)
+		}
+	}
+}
+
+func TestKeyNeverLoggedOrInErrors(t *testing.T) {
+	// A proxy that echoes the Authorization header into its error page.
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(502)
+		_, _ = fmt.Fprintf(w, "<html>bad gateway for %s</html>", r.Header.Get("Authorization"))
+	})
+	c, log := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 1 })
+	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if strings.Contains(err.Error(), testKey) {
+		t.Errorf("error text contains the key: %v", err)
+	}
+	if !strings.Contains(err.Error(), "<redacted>") {
+		t.Errorf("error %q: want the echoed key redacted", err)
+	}
+	if !strings.Contains(log.all(), "Onomondo API request") || !strings.Contains(log.all(), "status:502") {
+		t.Errorf("requests not logged at debug: %s", log.all())
+	}
+}
+
+func TestTagTotalShapes(t *testing.T) {
+	cases := []struct {
+		body  string
+		found bool
+		total int64
+		from  string
+		err   string
+	}{
+		{`{"tag_id":"x","bytes":123}`, true, 123, "bytes", ""},
+		{`{"total":5}`, true, 5, "total", ""},
+		{`{"total_bytes":77,"sims":3}`, true, 77, "total_bytes", ""},
+		{`{"usage":99}`, true, 99, "usage", ""},
+		{`{"usage":[{"bytes":10},{"bytes":5},{"sim_id":"1"}],"pagination":{"has_more":false}}`, true, 15, "usage[]", ""},
+		{`{"bytes":1e3}`, true, 1000, "bytes", ""},
+		{`{"tag_id":"x","sims":3}`, false, 0, "", ""},
+		{`{"bytes":"12"}`, false, 0, "", "string"},
+		{`{"bytes":10,"total":11}`, false, 0, "", "ambiguous"},
+		{`[1,2]`, false, 0, "", "not a JSON object"},
+		{``, false, 0, "", "empty"},
+		{`{"bytes":-4}`, false, 0, "", "negative"},
+	}
+	for _, tc := range cases {
+		got, err := DecodeTagTotal([]byte(tc.body))
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: err %v, want %q", tc.body, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || got.Found != tc.found || got.Bytes != tc.total || got.From != tc.from {
+			t.Errorf("%s: got %+v err %v", tc.body, got, err)
+		}
+		if string(got.Raw) != tc.body {
+			t.Errorf("%s: raw %q not kept unchanged", tc.body, got.Raw)
+		}
+	}
+}
+
+func TestRFC3339Time(t *testing.T) {
+	for in, want := range map[string]string{
+		"2020-02-03 07:49:13":       "2020-02-03T07:49:13Z",
+		"2020-02-03T07:49:13Z":      "2020-02-03T07:49:13Z",
+		"2020-02-03T09:49:13+02:00": "2020-02-03T07:49:13Z",
+		"yesterday":                 "yesterday",
+	} {
+		if got, _ := RFC3339Time(in); got != want {
+			t.Errorf("%q -> %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package validate
+
+import "testing"
+
+func TestTime(t *testing.T) {
+	for _, ok := range []string{"2025", "2025-03", "2025-03-31", "2024-02-29", "1999-12"} {
+		if err := Time(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "25", "2025-3", "2025-13", "2025-00", "2024-02-30", "2023-02-29", "2025-04-31", "2025/03", "2025-03-1", "20250301", "2025-03-01T00:00:00Z", "abcd", "2025-03-0a", " 2025"} {
+		if err := Time(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestSimIDAndICCID(t *testing.T) {
+	if SimID("000012345") != nil || SimID("12345") == nil || SimID("0000123456") == nil || SimID("00001234a") == nil {
+		t.Error("SimID")
+	}
+	if ICCID("894573873000000227") != nil || ICCID("8945738730000002273412") != nil || ICCID("89457387300000022") == nil || ICCID("89457387300000022734123") == nil {
+		t.Error("ICCID lengths")
+	}
+	for _, ok := range []string{"000012345", "89457387300000022734"} {
+		if err := SimIDOrICCID(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "12345", "0000123456", "8945738730000002273x", "../usage"} {
+		if err := SimIDOrICCID(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestCountryCode(t *testing.T) {
+	for _, ok := range []string{"dk", "DK", "De", "us", "gb"} {
+		if err := CountryCode(ok); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "d", "dnk", "xx", "zz", "eu", "1a", "d-", "qq"} {
+		if err := CountryCode(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestUUID(t *testing.T) {
+	if err := UUID("3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f"); err != nil {
+		t.Error(err)
+	}
+	if err := UUID("3F2B8C1E-5D4A-4F6B-9C2D-1A2B3C4D5E6F"); err != nil {
+		t.Error(err)
+	}
+	for _, bad := range []string{"", "3f2b8c1e5d4a4f6b9c2d1a2b3c4d5e6f", "3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6g", "3f2b8c1e-5d4a-4f6b-9c2d_1a2b3c4d5e6f", "not-a-uuid"} {
+		if err := UUID(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestCursor(t *testing.T) {
+	if err := Cursor("MjAyMi0wMS0yOVQwMDozMDowMC4wMDBaQDAwMDAwODY2MA=="); err != nil {
+		t.Error(err)
+	}
+	for _, bad := range []string{"", "abc def", "abc\n", "\x00"} {
+		if err := Cursor(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

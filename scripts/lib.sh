@@ -1,0 +1,39 @@
+# Shared shell helpers for the scripts in this folder. Source it:
+#   . "$(dirname "$0")/lib.sh"
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export REPO_ROOT
+GOBIN_DIR="$(go env GOPATH)/bin"
+case ":$PATH:" in *":$GOBIN_DIR:"*) ;; *) export PATH="$PATH:$GOBIN_DIR" ;; esac
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+# ensure_terraform puts a terraform binary on PATH. Where none is installed it
+# builds Terraform v1.5.7 from source with the Go toolchain (about two
+# minutes), since release downloads may be unreachable.
+ensure_terraform() {
+  if command -v terraform >/dev/null 2>&1; then
+    log "using $(command -v terraform) ($(terraform version | head -n1))"
+    return
+  fi
+  log "no terraform on PATH: building github.com/hashicorp/terraform@v1.5.7 from source into $GOBIN_DIR (about two minutes)"
+  go install github.com/hashicorp/terraform@v1.5.7
+  command -v terraform >/dev/null 2>&1 || { log "terraform still not found after go install"; exit 1; }
+  log "built $(terraform version | head -n1)"
+}
+
+# build_provider builds the provider into bin/ (where scripts/dev.tfrc points).
+build_provider() {
+  log "building terraform-provider-onomondo into bin/"
+  (cd "$REPO_ROOT" && go build -o bin/terraform-provider-onomondo -ldflags "-X main.version=0.0.0-dev" .)
+}
+
+# workdir NAME makes a clean terraform working directory .build/run/NAME, at
+# the depth scripts/dev.tfrc expects, and prints its path.
+workdir() {
+  local dir="$REPO_ROOT/.build/run/$1"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  printf '%s\n' "$dir"
+}

@@ -117,7 +117,7 @@ func (e *Error) Detail() string {
 		case e.Status == http.StatusForbidden:
 			fmt.Fprintf(&b, "The API key is valid but its tags do not cover %s. Use a key whose tag scope includes it, or read only SIMs and tags inside the key's scope.", orDefault(e.Resource, "this data"))
 		case e.Status == http.StatusNotFound:
-			fmt.Fprintf(&b, "%s was not found in the organisation of this API key. Check the id, and that the key belongs to the right organisation.", orDefault(e.Resource, "The requested item"))
+			fmt.Fprintf(&b, "%s was not found in the organisation of this API key. Check the id, and that the key belongs to the right organisation.", upperFirst(orDefault(e.Resource, "the requested item")))
 		case e.Status == http.StatusBadRequest:
 			b.WriteString("The API refused the request's parameters. Check the data source's arguments (filters, limit, offset, group, next_page); a next_page cursor must come from a read with the same filters.")
 		case e.Status == http.StatusTooManyRequests:
@@ -169,6 +169,13 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+func upperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
 }
 
 // snippet makes a short, single-line, redacted excerpt of a body for an

@@ -1,0 +1,116 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestBinary_ProvidersSchemaJSON builds the provider binary, installs it with
+// dev_overrides and asks the real terraform binary for its schema, as a user
+// would with `terraform providers schema -json`. It proves the registry
+// address, protocol 6 serving, and that api_key is marked sensitive.
+func TestBinary_ProvidersSchemaJSON(t *testing.T) {
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("no terraform on PATH: run the suite through scripts/test.sh, which builds one when missing")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-onomondo"), "github.com/onomondo/terraform-provider-onomondo")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rc := filepath.Join(dir, "dev.tfrc")
+	writeFile(t, rc, `provider_installation {
+  dev_overrides {
+    "onomondo/onomondo" = "`+bin+`"
+  }
+}
+disable_checkpoint = true
+`)
+	work := filepath.Join(dir, "work")
+	writeFile(t, filepath.Join(work, "main.tf"), `terraform {
+  required_providers {
+    onomondo = { source = "onomondo/onomondo" }
+  }
+}
+`)
+	cmd := exec.Command(tf, "-chdir="+work, "providers", "schema", "-json")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("terraform providers schema -json: %v\n%s", err, out)
+	}
+	var schema struct {
+		ProviderSchemas map[string]struct {
+			Provider struct {
+				Block struct {
+					Attributes map[string]struct {
+						Sensitive bool `json:"sensitive"`
+						Optional  bool `json:"optional"`
+					} `json:"attributes"`
+				} `json:"block"`
+			} `json:"provider"`
+			DataSourceSchemas map[string]json.RawMessage `json:"data_source_schemas"`
+			Functions         map[string]json.RawMessage `json:"functions"`
+		} `json:"provider_schemas"`
+	}
+	if err := json.Unmarshal(out, &schema); err != nil {
+		t.Fatalf("schema JSON: %v", err)
+	}
+	p, ok := schema.ProviderSchemas["registry.terraform.io/onomondo/onomondo"]
+	if !ok {
+		t.Fatalf("no schema for registry.terraform.io/onomondo/onomondo in %s", out)
+	}
+	if a := p.Provider.Block.Attributes["api_key"]; !a.Sensitive || !a.Optional {
+		t.Errorf("api_key: sensitive=%t optional=%t, want both true", a.Sensitive, a.Optional)
+	}
+	for _, ds := range []string{"onomondo_usage", "onomondo_sim_usage", "onomondo_tag_usage"} {
+		if _, ok := p.DataSourceSchemas[ds]; !ok {
+			t.Errorf("data source %s missing", ds)
+		}
+	}
+	if !terraformAtLeast(t, tf, 1, 8) {
+		return // provider-defined functions arrived in Terraform 1.8
+	}
+	for _, fn := range []string{"parse_bytes", "format_bytes"} {
+		if _, ok := p.Functions[fn]; !ok {
+			t.Errorf("function %s missing", fn)
+		}
+	}
+}
+
+// terraformAtLeast reports whether the terraform binary is at least
+// major.minor.
+func terraformAtLeast(t *testing.T, tf string, major, minor int) bool {
+	t.Helper()
+	out, err := exec.Command(tf, "version", "-json").Output()
+	if err != nil {
+		t.Fatalf("terraform version: %v", err)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(out, &v); err != nil {
+		t.Fatalf("terraform version JSON: %v", err)
+	}
+	var ma, mi int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &ma, &mi); err != nil {
+		t.Fatalf("terraform version %q: %v", v.Version, err)
+	}
+	return ma > major || (ma == major && mi >= minor)
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}

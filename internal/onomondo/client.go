@@ -236,7 +236,7 @@ func (c *Client) do(ctx context.Context, r request, handle func(status int, h ht
 		if err := ctx.Err(); err != nil {
 			return fail(KindCanceled, 0, attempt, err)
 		}
-		waited, err := c.limiter.Acquire(ctx)
+		ticket, waited, err := c.limiter.Acquire(ctx)
 		if err != nil {
 			return fail(KindCanceled, 0, attempt, err)
 		}
@@ -247,7 +247,7 @@ func (c *Client) do(ctx context.Context, r request, handle func(status int, h ht
 		actx, cancel := context.WithTimeout(ctx, c.timeout)
 		req, err := http.NewRequestWithContext(actx, http.MethodGet, target, nil)
 		if err != nil {
-			c.limiter.Release(nil)
+			c.limiter.Release(ticket, nil)
 			cancel()
 			return fail(KindTransport, 0, attempt, err)
 		}
@@ -258,7 +258,7 @@ func (c *Client) do(ctx context.Context, r request, handle func(status int, h ht
 		start := time.Now()
 		resp, err := c.http.Do(req)
 		if err != nil {
-			c.limiter.Release(nil)
+			c.limiter.Release(ticket, nil)
 			cancel()
 			kind := c.classify(ctx, actx, err)
 			c.logAttempt(ctx, r, 0, attempt, start, err)
@@ -274,7 +274,7 @@ func (c *Client) do(ctx context.Context, r request, handle func(status int, h ht
 			}
 			return fail(kind, 0, attempt, unwrapURLError(err))
 		}
-		c.limiter.Release(resp.Header)
+		c.limiter.Release(ticket, resp.Header)
 		c.logAttempt(ctx, r, resp.StatusCode, attempt, start, nil)
 		status := resp.StatusCode
 
@@ -357,7 +357,7 @@ func (c *Client) do(ctx context.Context, r request, handle func(status int, h ht
 				}
 				continue
 			}
-			return fail(kind, status, attempt, fmt.Errorf("the answer broke off while it was read: %w", tr.err))
+			return fail(kind, status, attempt, unwrapURLError(tr.err))
 		}
 		var apiErr *Error
 		if errors.As(herr, &apiErr) {

@@ -79,6 +79,9 @@ func (e *Error) Summary() string {
 		}
 		return fmt.Sprintf("Onomondo API answered HTTP %d", e.Status)
 	case KindTransport:
+		if e.Status != 0 {
+			return "Connection to the Onomondo API broke off"
+		}
 		return "Could not reach the Onomondo API"
 	case KindTimeout:
 		return "Onomondo API request timed out"
@@ -128,6 +131,10 @@ func (e *Error) Detail() string {
 			b.WriteString("The API did not accept the request.")
 		}
 	case KindTransport:
+		if e.Status != 0 {
+			fmt.Fprintf(&b, "%s answered %s, but the connection broke off while the answer was read (%v), in each of %d attempt(s). Nothing was counted from this read. Check the network and any proxy between you and the API, then retry.", req, status, e.Err, e.Attempts)
+			break
+		}
 		fmt.Fprintf(&b, "%s failed after %d attempt(s): %v. Check the network, any HTTP(S)_PROXY settings, and the provider's base_url.", req, e.Attempts, e.Err)
 	case KindTimeout:
 		fmt.Fprintf(&b, "%s got no complete answer within request_timeout (%s) in %d attempt(s). Raise the provider's request_timeout, or lower limit so that each page is smaller.", req, e.Timeout, e.Attempts)

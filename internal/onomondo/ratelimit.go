@@ -14,13 +14,19 @@ import (
 // The API counts requests per client IP address (600 a minute) and reports
 // `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` (Unix
 // seconds) on every answer. A request may start only while the last reported
-// remaining budget, less the requests already in flight, is above zero;
+// remaining budget, less the requests in flight that the report cannot have
+// counted yet (those sent after the request it answered), is above zero;
 // otherwise it waits for the reset. Counting in-flight requests matters:
 // Terraform reads up to ten data sources at once, and waiting only after an
 // answer says 0 would still send a burst into an empty budget.
 //
-// Before any answer has been seen, and after a window has passed, requests go
-// out freely up to the last known limit.
+// The limiter also counts the requests it sent in the window itself, and
+// never sends more than the limit in one window: answers to parallel
+// requests arrive out of order, so the reported remaining budget alone can
+// overstate what is left by a request or two near the end of a window.
+//
+// Before any answer has been seen requests go out freely; after a window has
+// passed, up to the last known limit.
 type RateLimiter struct {
 	mu        sync.Mutex
 	now       func() time.Time
@@ -28,14 +34,20 @@ type RateLimiter struct {
 	limit     int       // last reported x-ratelimit-limit; 0 unknown
 	remaining int       // last reported remaining budget of the current window
 	reset     time.Time // end of the current window; zero when unknown
-	inFlight  int
-	changed   chan struct{} // closed and replaced on every change
+	sent      int                 // requests sent in the current window, by our count
+	inFlight  map[uint64]struct{} // tickets of requests sent and not yet answered
+	nextSeq   uint64              // ticket of the next request
+	seenSeq   uint64              // ticket of the request whose answer set remaining
+	changed   chan struct{}       // closed and replaced on every change
 }
+
+// Ticket identifies one request from Acquire to Release.
+type Ticket uint64
 
 // NewRateLimiter returns an empty limiter. Use SharedRateLimiter to share one
 // per API host within a process.
 func NewRateLimiter() *RateLimiter {
-	return &RateLimiter{now: time.Now, margin: 20 * time.Millisecond, changed: make(chan struct{})}
+	return &RateLimiter{now: time.Now, margin: 20 * time.Millisecond, inFlight: map[uint64]struct{}{}, changed: make(chan struct{})}
 }
 
 var (
@@ -58,28 +70,37 @@ func SharedRateLimiter(host string) *RateLimiter {
 }
 
 // Acquire waits until a request may be sent, then counts it as in flight.
-// It returns how long it waited. It returns early with the context's error
-// when ctx ends. Every successful Acquire must be paired with Release.
-func (l *RateLimiter) Acquire(ctx context.Context) (time.Duration, error) {
+// It returns the request's ticket and how long it waited. It returns early
+// with the context's error when ctx ends. Every successful Acquire must be
+// paired with Release.
+func (l *RateLimiter) Acquire(ctx context.Context) (Ticket, time.Duration, error) {
 	start := l.now()
 	for {
 		l.mu.Lock()
 		now := l.now()
 		if !l.reset.IsZero() && !now.Before(l.reset) {
 			// The window has passed: a fresh budget of the known limit.
+			// Requests still in flight may land in the new window.
 			l.reset = time.Time{}
 			l.remaining = l.limit
+			l.sent = len(l.inFlight)
+			l.seenSeq = 0
 		}
-		available := true
-		if l.reset.IsZero() {
-			available = l.limit == 0 || l.limit-l.inFlight > 0
-		} else {
-			available = l.remaining-l.inFlight > 0
+		available := l.limit == 0 // nothing known yet
+		if !available {
+			left := l.limit - l.sent
+			if !l.reset.IsZero() {
+				left = min(left, l.remaining-l.uncounted())
+			}
+			available = left > 0
 		}
 		if available {
-			l.inFlight++
+			t := l.nextSeq
+			l.nextSeq++
+			l.sent++
+			l.inFlight[t] = struct{}{}
 			l.mu.Unlock()
-			return l.now().Sub(start), nil
+			return Ticket(t), l.now().Sub(start), nil
 		}
 		var wait time.Duration
 		if !l.reset.IsZero() {
@@ -94,7 +115,7 @@ func (l *RateLimiter) Acquire(ctx context.Context) (time.Duration, error) {
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return l.now().Sub(start), ctx.Err()
+			return 0, l.now().Sub(start), ctx.Err()
 		case <-changed:
 		case <-t.C:
 		}
@@ -102,14 +123,26 @@ func (l *RateLimiter) Acquire(ctx context.Context) (time.Duration, error) {
 	}
 }
 
+// uncounted is the number of requests in flight that the last reported
+// remaining budget cannot include: those sent after the request it answered.
+func (l *RateLimiter) uncounted() int {
+	n := 0
+	for t := range l.inFlight {
+		if t >= l.seenSeq {
+			n++
+		}
+	}
+	return n
+}
+
 // Release ends an in-flight request and takes in the rate-limit headers of
 // its answer (h may be nil when no answer arrived).
-func (l *RateLimiter) Release(h http.Header) {
+func (l *RateLimiter) Release(t Ticket, h http.Header) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.inFlight--
+	delete(l.inFlight, uint64(t))
 	if h != nil {
-		l.observe(h)
+		l.observe(uint64(t), h)
 	}
 	close(l.changed)
 	l.changed = make(chan struct{})
@@ -118,7 +151,7 @@ func (l *RateLimiter) Release(h http.Header) {
 // observe updates the budget from one answer's headers. Answers can arrive out
 // of order: a later window replaces the budget, the same window can only
 // lower it, an earlier window is ignored.
-func (l *RateLimiter) observe(h http.Header) {
+func (l *RateLimiter) observe(seq uint64, h http.Header) {
 	limit, okL := headerInt(h, "X-Ratelimit-Limit")
 	remaining, okR := headerInt(h, "X-Ratelimit-Remaining")
 	resetUnix, okS := headerInt(h, "X-Ratelimit-Reset")
@@ -134,10 +167,17 @@ func (l *RateLimiter) observe(h http.Header) {
 	}
 	switch {
 	case l.reset.IsZero() || reset.After(l.reset):
+		if !l.reset.IsZero() {
+			// The API started a new window before our clock said so: take
+			// its word for what has been used.
+			l.sent = max(l.limit-int(remaining), 0)
+		}
 		l.reset = reset
 		l.remaining = int(remaining)
-	case reset.Equal(l.reset):
-		l.remaining = min(l.remaining, int(remaining))
+		l.seenSeq = seq + 1
+	case reset.Equal(l.reset) && int(remaining) < l.remaining:
+		l.remaining = int(remaining)
+		l.seenSeq = max(l.seenSeq, seq+1)
 	}
 }
 

@@ -1,0 +1,260 @@
+// Command onomondo-fake-api serves the fake Onomondo usage API of package
+// fakeapi on a loopback address, for offline demos and manual testing.
+//
+//	onomondo-fake-api -listen 127.0.0.1:8080 -url-file /tmp/fake-url
+//
+// The API key is -api-key, else $ONOMONDO_FAKE_API_KEY, else the demo key
+// onok_demo.fakeapikey. The server logs one line per request to stderr
+// (never the Authorization header) and stops cleanly on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
+)
+
+// envAPIKey names the environment variable holding the API key.
+const envAPIKey = "ONOMONDO_FAKE_API_KEY"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "onomondo-fake-api:", err)
+		os.Exit(2)
+	}
+}
+
+// config is the parsed command line.
+type config struct {
+	listen     string
+	apiKey     string
+	urlFile    string
+	rateLimit  int
+	rateWindow time.Duration
+	tagShape   fakeapi.TagShape
+}
+
+// parseFlags parses args; getenv supplies the key's fallback.
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("onomondo-fake-api", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	defaultKey := getenv(envAPIKey)
+	if defaultKey == "" {
+		defaultKey = fakeapi.DemoAPIKey
+	}
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "loopback `host:port` to listen on (port 0 picks a free one)")
+	fs.StringVar(&c.apiKey, "api-key", defaultKey, "accepted API `key` (default $"+envAPIKey+", else the demo key)")
+	fs.StringVar(&c.urlFile, "url-file", "", "write the server's base URL to this `path` once listening")
+	fs.IntVar(&c.rateLimit, "rate-limit", fakeapi.DefaultRateLimit, "requests allowed per rate-limit window")
+	fs.DurationVar(&c.rateWindow, "rate-window", fakeapi.DefaultRateWindow, "rate-limit window (whole seconds)")
+	shape := fs.String("tag-shape", fakeapi.TagShapeBytes.String(),
+		"shape of tag-total answers: bytes, total, total_bytes, usage, usage_records, no_total")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	var err error
+	if c.tagShape, err = fakeapi.ParseTagShape(*shape); err != nil {
+		return c, err
+	}
+	if c.rateLimit < 1 {
+		return c, fmt.Errorf("-rate-limit must be at least 1, got %d", c.rateLimit)
+	}
+	if c.rateWindow < time.Second || c.rateWindow%time.Second != 0 {
+		return c, fmt.Errorf("-rate-window must be a whole number of seconds, got %s", c.rateWindow)
+	}
+	if c.apiKey == "" {
+		return c, errors.New("-api-key must not be empty")
+	}
+	if err := checkLoopback(c.listen); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// checkLoopback refuses listen addresses that are not loopback: the fake
+// accepts a well-known demo key and must never be reachable from outside.
+func checkLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-listen %q: refusing a non-loopback address; use 127.0.0.1, [::1] or localhost", addr)
+}
+
+// run serves until ctx ends.
+func run(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	c, err := parseFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
+
+	srv := fakeapi.New(fakeapi.Options{
+		APIKey:     c.apiKey,
+		RateLimit:  c.rateLimit,
+		RateWindow: c.rateWindow,
+		TagShape:   c.tagShape,
+	})
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		return err
+	}
+	tcp, ok := ln.Addr().(*net.TCPAddr)
+	if !ok || !tcp.IP.IsLoopback() { // "localhost" could resolve to anything
+		_ = ln.Close()
+		return fmt.Errorf("-listen %q resolved to non-loopback %s", c.listen, ln.Addr())
+	}
+	baseURL := "http://" + ln.Addr().String()
+
+	hs := &http.Server{
+		Handler:           logRequests(srv, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          logger,
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+
+	printBanner(stderr, srv.Fleet(), baseURL, c)
+	if c.urlFile != "" {
+		if err := writeFileAtomic(c.urlFile, baseURL+"\n"); err != nil {
+			_ = hs.Close()
+			return err
+		}
+		defer func() { _ = os.Remove(c.urlFile) }()
+	}
+
+	select {
+	case err := <-serveErr:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Print("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		_ = hs.Close()
+	}
+	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// printBanner tells the user where the server is and what it serves.
+func printBanner(w io.Writer, f *fakeapi.Fleet, baseURL string, c config) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "onomondo-fake-api listening on %s\n", baseURL)
+	if c.apiKey == fakeapi.DemoAPIKey {
+		fmt.Fprintf(&b, "  API key: %s (demo key; send it as the raw Authorization header)\n", c.apiKey)
+	} else {
+		b.WriteString("  API key: the one given by -api-key or $" + envAPIKey + "\n")
+	}
+	fmt.Fprintf(&b, "  rate limit: %d requests per %s; tag-total shape: %s\n", c.rateLimit, c.rateWindow, c.tagShape)
+	fmt.Fprintf(&b, "  fleet: %d SIMs, %d tags, %d usage records", len(f.SIMs), len(f.Tags), len(f.Records))
+	if n := len(f.Records); n > 0 {
+		fmt.Fprintf(&b, " from %s to %s", f.Records[0].Time.Format(time.DateOnly), f.Records[n-1].Time.Format(time.DateOnly))
+	}
+	b.WriteString("\n")
+	for _, s := range f.SIMs[:min(5, len(f.SIMs))] {
+		fmt.Fprintf(&b, "  SIM %s  ICCID %s  %s\n", s.ID, s.ICCID, s.Label)
+	}
+	for _, t := range f.Tags[:min(5, len(f.Tags))] {
+		fmt.Fprintf(&b, "  tag %s  %-14s total %d bytes\n", t.ID, t.Name, f.TagTotal(t.ID))
+	}
+	_, _ = io.WriteString(w, b.String())
+}
+
+// writeFileAtomic writes content to path through a temporary file and a
+// rename, so a script polling for path never reads half a URL.
+func writeFileAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".onomondo-fake-api-url-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.WriteString(content); err != nil {
+		_ = tmp.Close()
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		_ = os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
+
+// statusWriter remembers the status of a response. Unwrap lets
+// http.ResponseController reach the real writer (Flush, Hijack).
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests logs one line per request: method, path, query, status and
+// duration. The Authorization header is never logged.
+func logRequests(next http.Handler, logger *log.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			target := r.URL.Path
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			status := sw.status
+			if status == 0 {
+				status = fakeapi.StatusClientClosedRequest
+			}
+			logger.Printf("%s %s -> %d (%s)", r.Method, target, status, time.Since(start).Round(time.Microsecond))
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}

@@ -1,0 +1,113 @@
+package fakeapi
+
+import (
+	"sync"
+	"time"
+)
+
+// Record is one usage record: one chunk (about 15 minutes) of a data
+// session, exactly as the API reports it.
+type Record struct {
+	Time        time.Time // UTC, whole seconds
+	BillID      string    // UUID; empty in group=hours records
+	SimID       string    // 9 digits, zero padded
+	ICCID       string    // 19-20 digits
+	SessionID   string    // UUID; empty in group=hours records
+	Bytes       int64     // total bytes of the chunk (no up/down split)
+	CountryCode string    // ISO 3166 alpha-2, lower case
+	NetworkType string    // "2G", "3G", "4G", "LTE-M", "NB-IoT"
+	MCC, MNC    string    // strings that keep their leading zeros ("06")
+}
+
+// SIM is one SIM card of the organisation.
+type SIM struct {
+	ID    string   // 9 digits, zero padded
+	ICCID string   // 19-20 digits, Luhn checked
+	Label string   // human readable name
+	Tags  []string // IDs of the tags the SIM carries
+}
+
+// Tag is one tag of the organisation.
+type Tag struct {
+	ID   string // UUID
+	Name string
+}
+
+// Fleet is the organisation a Server serves: its SIMs, tags and usage.
+//
+// Records are sorted by (Time, SimID) and a Fleet is never mutated once it
+// has been handed to a Server or used through its methods; share it freely.
+//
+// A Fleet may also be written as a literal (for hand-made test data). Its
+// lookup indexes are built lazily on first use; if the Records of such a
+// literal are not sorted by (Time, SimID), that first use sorts them in
+// place (stable), so build the literal completely before using it.
+type Fleet struct {
+	SIMs    []SIM
+	Tags    []Tag
+	Records []Record
+
+	indexOnce sync.Once
+	index     *fleetIndex
+}
+
+// SIMByID returns the SIM whose ID or ICCID is idOrICCID.
+func (f *Fleet) SIMByID(idOrICCID string) (SIM, bool) {
+	i, ok := f.idx().simByKey[idOrICCID]
+	if !ok {
+		return SIM{}, false
+	}
+	return f.SIMs[i], true
+}
+
+// TagByID returns the tag whose ID is id.
+func (f *Fleet) TagByID(id string) (Tag, bool) {
+	i, ok := f.idx().tagByID[id]
+	if !ok {
+		return Tag{}, false
+	}
+	return f.Tags[i], true
+}
+
+// TagTotal returns the sum of Bytes over all records whose SIM carries the
+// tag tagID (0 for an unknown tag or a tag no SIM carries). It is what the
+// tag-total endpoint answers.
+func (f *Fleet) TagTotal(tagID string) int64 {
+	return f.idx().tagTotal[tagID]
+}
+
+// TagSIMCount returns how many SIMs carry the tag tagID.
+func (f *Fleet) TagSIMCount(tagID string) int {
+	return len(f.idx().tagSIMs[tagID])
+}
+
+// RecordsOf returns the records of one SIM (by ID or ICCID), in order. The
+// result is a fresh slice; nil for an unknown SIM.
+func (f *Fleet) RecordsOf(idOrICCID string) []Record {
+	ix := f.idx()
+	i, ok := ix.simByKey[idOrICCID]
+	if !ok {
+		return nil
+	}
+	list := ix.bySIM[i]
+	out := make([]Record, len(list))
+	for j, g := range list {
+		out[j] = f.Records[g]
+	}
+	return out
+}
+
+var (
+	defaultFleetOnce sync.Once
+	defaultFleet     *Fleet
+)
+
+// DefaultFleet returns NewFleet(FleetOptions{Seed: 1}) with every other
+// option at its default: 48 SIMs, 4 months of usage from 2025-01-01 UTC.
+// It is built once and shared by every caller, so treat it as read-only.
+func DefaultFleet() *Fleet {
+	defaultFleetOnce.Do(func() {
+		defaultFleet = NewFleet(FleetOptions{Seed: DefaultSeed})
+	})
+	return defaultFleet
+}

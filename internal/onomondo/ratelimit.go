@@ -31,9 +31,9 @@ type RateLimiter struct {
 	mu        sync.Mutex
 	now       func() time.Time
 	margin    time.Duration
-	limit     int       // last reported x-ratelimit-limit; 0 unknown
-	remaining int       // last reported remaining budget of the current window
-	reset     time.Time // end of the current window; zero when unknown
+	limit     int                 // last reported x-ratelimit-limit; 0 unknown
+	remaining int                 // last reported remaining budget of the current window
+	reset     time.Time           // end of the current window; zero when unknown
 	sent      int                 // requests sent in the current window, by our count
 	inFlight  map[uint64]struct{} // tickets of requests sent and not yet answered
 	nextSeq   uint64              // ticket of the next request

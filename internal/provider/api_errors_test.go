@@ -19,7 +19,7 @@ func TestAccErrors_WrongKeyIs401(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: providerBlock(url) + `data "onomondo_usage" "x" { time = "2025" }`,
+			Config:      providerBlock(url) + `data "onomondo_usage" "x" { time = "2025" }`,
 			ExpectError: regexp.MustCompile(`(?s)Onomondo API rejected the API key.*HTTP 401 "unauthorized".*api_key.*ONOMONDO_API_KEY`),
 		}},
 	})
@@ -74,7 +74,7 @@ func TestAccErrors_BadCursorIs400(t *testing.T) {
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      providerBlock(url) + `data "onomondo_usage" "x" {
+			Config: providerBlock(url) + `data "onomondo_usage" "x" {
   time      = "2025"
   next_page = "bm90LWEtY3Vyc29y"
 }`,

@@ -83,11 +83,13 @@ func RFC3339Time(s string) (out string, ok bool) {
 	if s == "" {
 		return "", false
 	}
-	if t, err := time.Parse(apiTimeLayout, s); err == nil {
-		return t.UTC().Format(time.RFC3339), true
+	t, err := time.Parse(apiTimeLayout, s)
+	if err != nil {
+		t, err = time.Parse(time.RFC3339Nano, s)
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC().Format(time.RFC3339), true
+	// A year outside 0000-9999 (after conversion to UTC) has no RFC 3339 form.
+	if err != nil || t.UTC().Year() < 0 || t.UTC().Year() > 9999 {
+		return s, false
 	}
-	return s, false
+	return t.UTC().Format(time.RFC3339), true
 }

@@ -63,6 +63,9 @@ func DecodeTagTotal(raw []byte) (TagTotal, error) {
 	if err := json.Unmarshal(trimmed, &obj); err != nil {
 		return TagTotal{}, fmt.Errorf("the body is not a JSON object: %v", describeJSONError(err))
 	}
+	if obj == nil {
+		return TagTotal{}, errors.New("the body is JSON null, not an object")
+	}
 	out := TagTotal{Raw: json.RawMessage(append([]byte(nil), trimmed...))}
 	for _, key := range TotalKeys {
 		v, ok := obj[key]

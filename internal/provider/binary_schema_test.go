@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -14,36 +15,16 @@ import (
 // would with `terraform providers schema -json`. It proves the registry
 // address, protocol 6 serving, and that api_key is marked sensitive.
 func TestBinary_ProvidersSchemaJSON(t *testing.T) {
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Fatal("no terraform on PATH: run the suite through scripts/test.sh, which builds one when missing")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "bin")
-	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-onomondo"), "github.com/onomondo/terraform-provider-onomondo")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	rc := filepath.Join(dir, "dev.tfrc")
-	writeFile(t, rc, `provider_installation {
-  dev_overrides {
-    "onomondo/onomondo" = "`+bin+`"
-  }
-}
-disable_checkpoint = true
-`)
-	work := filepath.Join(dir, "work")
-	writeFile(t, filepath.Join(work, "main.tf"), `terraform {
+	bt := newBinaryTerraform(t)
+	work := bt.workdir(t, "schema", `terraform {
   required_providers {
     onomondo = { source = "onomondo/onomondo" }
   }
 }
 `)
-	cmd := exec.Command(tf, "-chdir="+work, "providers", "schema", "-json")
-	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1")
-	out, err := cmd.Output()
+	out, stderr, err := bt.run(t, work, nil, "providers", "schema", "-json")
 	if err != nil {
-		t.Fatalf("terraform providers schema -json: %v\n%s", err, out)
+		t.Fatalf("terraform providers schema -json: %v\n%s", err, stderr)
 	}
 	var schema struct {
 		ProviderSchemas map[string]struct {
@@ -74,7 +55,7 @@ disable_checkpoint = true
 			t.Errorf("data source %s missing", ds)
 		}
 	}
-	if !terraformAtLeast(t, tf, 1, 8) {
+	if !terraformAtLeast(t, bt.tf, 1, 8) {
 		return // provider-defined functions arrived in Terraform 1.8
 	}
 	for _, fn := range []string{"parse_bytes", "format_bytes"} {
@@ -103,6 +84,64 @@ func terraformAtLeast(t *testing.T, tf string, major, minor int) bool {
 		t.Fatalf("terraform version %q: %v", v.Version, err)
 	}
 	return ma > major || (ma == major && mi >= minor)
+}
+
+// binaryTerraform runs the real terraform binary on the provider binary built
+// from this repository (installed through dev_overrides), as a user would.
+type binaryTerraform struct {
+	tf  string // terraform binary
+	dir string // temp dir holding bin/, the CLI config and workdirs
+	rc  string // CLI config with dev_overrides to dir/bin
+}
+
+func newBinaryTerraform(t *testing.T) *binaryTerraform {
+	t.Helper()
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		t.Fatal("no terraform on PATH: run the suite through scripts/test.sh, which builds one when missing")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-onomondo"), "github.com/onomondo/terraform-provider-onomondo")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	rc := filepath.Join(dir, "dev.tfrc")
+	writeFile(t, rc, `provider_installation {
+  dev_overrides {
+    "onomondo/onomondo" = "`+bin+`"
+  }
+}
+disable_checkpoint = true
+`)
+	return &binaryTerraform{tf: tf, dir: dir, rc: rc}
+}
+
+// workdir writes main.tf into a fresh working directory.
+func (b *binaryTerraform) workdir(t *testing.T, name, config string) string {
+	t.Helper()
+	work := filepath.Join(b.dir, name)
+	writeFile(t, filepath.Join(work, "main.tf"), config)
+	return work
+}
+
+// command prepares terraform -chdir=work args... with the CLI config and
+// extra environment; the caller runs it.
+func (b *binaryTerraform) command(work string, env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(b.tf, append([]string{"-chdir=" + work}, args...)...)
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE="+b.rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
+	cmd.Env = append(cmd.Env, env...)
+	return cmd
+}
+
+// run runs terraform and returns its stdout and stderr.
+func (b *binaryTerraform) run(t *testing.T, work string, env []string, args ...string) ([]byte, []byte, error) {
+	t.Helper()
+	cmd := b.command(work, env, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return stdout.Bytes(), stderr.Bytes(), err
 }
 
 func writeFile(t *testing.T, path, content string) {

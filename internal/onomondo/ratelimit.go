@@ -181,13 +181,12 @@ func (l *RateLimiter) observe(seq uint64, h http.Header) {
 	}
 }
 
-// Exhaust records a 429: no budget until reset.
+// Exhaust records a 429: no budget until the reset it announced, which
+// replaces whatever window was known (the 429 is the API's latest word).
 func (l *RateLimiter) Exhaust(reset time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if reset.After(l.reset) {
-		l.reset = reset
-	}
+	l.reset = reset
 	l.remaining = 0
 	close(l.changed)
 	l.changed = make(chan struct{})

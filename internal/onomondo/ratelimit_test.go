@@ -89,3 +89,24 @@ func TestRateLimiterParallelReadersProvokeNo429(t *testing.T) {
 		t.Errorf("%d of %d requests were answered 429", limited, len(srv.Requests()))
 	}
 }
+
+// A 429's reset replaces a later known window: waiting for the old window
+// would stall a read for up to a minute.
+func TestRateLimiterExhaustTakesThe429Reset(t *testing.T) {
+	now := time.Unix(2000, 0)
+	l := NewRateLimiter()
+	l.now = func() time.Time { return now }
+	tk, _, _ := l.Acquire(context.Background())
+	h := http.Header{}
+	h.Set("x-ratelimit-limit", "600")
+	h.Set("x-ratelimit-remaining", "500")
+	h.Set("x-ratelimit-reset", "2060")
+	l.Release(tk, h)
+	l.Exhaust(time.Unix(2003, 0))
+	now = time.Unix(2003, 100)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, _, err := l.Acquire(ctx); err != nil {
+		t.Fatalf("still waiting after the 429's reset passed: %v", err)
+	}
+}

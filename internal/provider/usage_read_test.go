@@ -1,0 +1,118 @@
+package provider
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/onomondo/terraform-provider-onomondo/internal/onomondo"
+)
+
+func rec(sim, country, network string, bytes int64) onomondo.Record {
+	return onomondo.Record{SimID: sim, CountryCode: country, NetworkType: network, Bytes: onomondo.OptInt64{Value: bytes, Valid: true}}
+}
+
+func TestAggregateSumsAndUnknownKeys(t *testing.T) {
+	a := newUsageAggregate(false)
+	page := []onomondo.Record{
+		rec("000000001", "dk", "4G", 10),
+		rec("000000001", "se", "3G", 5),
+		rec("", "", "", 7),
+		{ICCID: "89457387300000022734", CountryCode: "dk", NetworkType: "4G"}, // no bytes
+	}
+	if err := a.add(page); err != nil {
+		t.Fatal(err)
+	}
+	if a.total != 22 || a.count != 4 || a.noBytes != 1 {
+		t.Fatalf("total %d count %d noBytes %d", a.total, a.count, a.noBytes)
+	}
+	if a.bySim["000000001"] != 15 || a.bySim[unknownKey] != 7 || a.bySim["89457387300000022734"] != 0 {
+		t.Errorf("bySim %v", a.bySim)
+	}
+	if a.simCount() != 2 {
+		t.Errorf("simCount %d: records without a SIM are not a SIM", a.simCount())
+	}
+	if a.byCountry[unknownKey] != 7 || a.byNetwork["4G"] != 10 {
+		t.Errorf("maps %v %v", a.byCountry, a.byNetwork)
+	}
+	if a.records != nil {
+		t.Errorf("records kept with include_records = false")
+	}
+}
+
+func TestAggregateRefusesOverflow(t *testing.T) {
+	a := newUsageAggregate(false)
+	if err := a.add([]onomondo.Record{rec("1", "dk", "4G", math.MaxInt64), rec("2", "dk", "4G", 1)}); err == nil {
+		t.Fatal("an overflowing total was accepted")
+	}
+}
+
+func TestAggregateCopiesKeptRecords(t *testing.T) {
+	a := newUsageAggregate(true)
+	page := []onomondo.Record{rec("000000001", "dk", "4G", 10)}
+	_ = a.add(page)
+	page[0].SimID = "overwritten by the next page"
+	if a.records[0].SimID != "000000001" {
+		t.Error("kept records alias the client's page buffer")
+	}
+}
+
+func fillFor(t *testing.T, agg *usageAggregate, res onomondo.ReadResult, q onomondo.UsageQuery) diag.Diagnostics {
+	t.Helper()
+	var diags diag.Diagnostics
+	var r UsageResults
+	args := UsageArgs{Limit: types.Int64Null(), IncludeRecords: types.BoolNull()}
+	r.fill(&args, "id", q, agg, res, &diags)
+	if args.Limit.ValueInt64() != 1000 || !args.IncludeRecords.ValueBool() {
+		t.Errorf("defaults not applied: %v %v", args.Limit, args.IncludeRecords)
+	}
+	return diags
+}
+
+func TestFillWarnsWhenMaxRecordsStoppedEarly(t *testing.T) {
+	agg := newUsageAggregate(false)
+	_ = agg.add([]onomondo.Record{rec("1", "dk", "4G", 1)})
+	diags := fillFor(t, agg, onomondo.ReadResult{Pagination: onomondo.Pagination{HasMore: true, NextPage: "c"}, StoppedAtMax: true}, onomondo.UsageQuery{MaxRecords: 1})
+	if diags.WarningsCount() != 1 || !strings.Contains(diags.Warnings()[0].Detail(), "cover only the records read") {
+		t.Errorf("want the partial-totals warning, got %v", diags)
+	}
+	complete := fillFor(t, agg, onomondo.ReadResult{}, onomondo.UsageQuery{MaxRecords: 1})
+	if complete.WarningsCount() != 0 {
+		t.Errorf("a complete read warned: %v", complete)
+	}
+}
+
+func TestFillWarnsAboutLargeState(t *testing.T) {
+	agg := newUsageAggregate(true)
+	page := make([]onomondo.Record, largeStateRecords+1)
+	for i := range page {
+		page[i] = rec("000000001", "dk", "4G", 1)
+		page[i].Time = "2025-01-01 00:00:00"
+	}
+	_ = agg.add(page)
+	diags := fillFor(t, agg, onomondo.ReadResult{}, onomondo.UsageQuery{})
+	if diags.WarningsCount() != 1 || !strings.Contains(diags.Warnings()[0].Detail(), "include_records = false") {
+		t.Errorf("want the large-state warning, got %v", diags)
+	}
+	small := newUsageAggregate(true)
+	_ = small.add(page[:largeStateRecords])
+	if d := fillFor(t, small, onomondo.ReadResult{}, onomondo.UsageQuery{}); d.WarningsCount() != 0 {
+		t.Errorf("%d records warned: %v", largeStateRecords, d)
+	}
+}
+
+func TestUsageIDStable(t *testing.T) {
+	off := int64(3)
+	q := onomondo.UsageQuery{Filters: []onomondo.Filter{{Key: "time", Value: "2025"}}, Offset: &off}
+	off2 := int64(3)
+	q2 := onomondo.UsageQuery{Filters: []onomondo.Filter{{Key: "time", Value: "2025"}}, Offset: &off2}
+	if usageID("usage", q, true) != usageID("usage", q2, true) {
+		t.Error("same arguments, different ids")
+	}
+	if usageID("usage", q, true) == usageID("usage", q, false) || usageID("usage", q, true) == usageID("sim-usage", q, true) {
+		t.Error("different arguments, same id")
+	}
+}

@@ -9,6 +9,13 @@ case ":$PATH:" in *":$GOBIN_DIR:"*) ;; *) export PATH="$PATH:$GOBIN_DIR" ;; esac
 
 log() { printf '==> %s\n' "$*" >&2; }
 
+# A TF_CLI_CONFIG_FILE that does not exist makes every terraform command
+# warn; use the project's neutral CLI config instead. Scripts that need
+# dev_overrides set scripts/dev.tfrc themselves.
+if [[ -z "${TF_CLI_CONFIG_FILE:-}" || ! -f "${TF_CLI_CONFIG_FILE}" ]]; then
+  export TF_CLI_CONFIG_FILE="$REPO_ROOT/scripts/test.tfrc"
+fi
+
 # ensure_terraform puts a terraform binary on PATH. Where none is installed it
 # builds Terraform v1.5.7 from source with the Go toolchain (about two
 # minutes), since release downloads may be unreachable.

@@ -24,6 +24,7 @@ func TestProviderSchema_APIKeyIsSensitive(t *testing.T) {
 }
 
 func TestAccProvider_InvalidSettingsRefused(t *testing.T) {
+	t.Setenv(EnvAPIKey, "")
 	srv, url := newFake(t, fakeapi.Options{})
 	ds := `
 data "onomondo_usage" "x" { time = "2025" }`
@@ -81,6 +82,28 @@ data "onomondo_usage" "x" {
 			t.Errorf("User-Agent %q", r.UserAgent)
 		}
 	}
+}
+
+// configAPIKey is a key set in the provider block itself, to prove that path;
+// the leak check covers testAPIKey, which tests pass through the environment.
+const configAPIKey = "onok_cfgkey.Y29uZmlnLWtleS1zZWNyZXQ"
+
+func TestAccProvider_APIKeyFromConfigWinsOverEnvironment(t *testing.T) {
+	srv, url := newFake(t, fakeapi.Options{APIKey: configAPIKey})
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(url, `api_key = "`+configAPIKey+`"`) + `
+data "onomondo_usage" "x" {
+  time            = "2025-01-05"
+  include_records = false
+}`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.onomondo_usage.x", tfjsonpath.New("total_bytes"),
+					knownvalue.Int64Exact(sumRecords(selectRecords(srv.Fleet(), "2025-01-05", "", "")).total)),
+			},
+		}},
+	})
 }
 
 func TestAccProvider_EnvironmentBaseURLChecked(t *testing.T) {

@@ -1,0 +1,17 @@
+# The usage endpoints take no tag filter. For a monthly total of a group of
+# SIMs, sum their entries of bytes_by_sim from one fleet read; a SIM without
+# usage in the month has no entry, hence lookup(..., 0).
+locals {
+  production_sims = ["000005835", "000005840", "000005860"]
+}
+
+data "onomondo_usage" "this_month" {
+  time            = formatdate("YYYY-MM", plantimestamp())
+  include_records = false
+}
+
+output "production_sims_this_month" {
+  value = provider::onomondo::format_bytes(sum([
+    for id in local.production_sims : lookup(data.onomondo_usage.this_month.bytes_by_sim, id, 0)
+  ]))
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Regenerates docs/ from templates/, examples/ and the provider schema with
+# tfplugindocs (a `tool` of go.mod), fails when that changed anything under
+# docs/ (the committed docs are stale, or a generated file is not committed),
+# then runs `tfplugindocs validate`:
+#
+#   scripts/check-docs.sh
+#
+# Offline: tfplugindocs builds the provider from source, installs it into a
+# temporary plugin directory and runs `terraform init -plugin-dir` and
+# `terraform providers schema -json` there with the terraform on PATH, so it
+# needs neither the Terraform Registry nor a Terraform download.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# No dev_overrides here: tfplugindocs installs the provider itself.
+export TF_CLI_CONFIG_FILE="$REPO_ROOT/scripts/test.tfrc"
+export CHECKPOINT_DISABLE=1
+
+ensure_terraform
+cd "$REPO_ROOT"
+
+log "generating docs/ with tfplugindocs"
+go tool tfplugindocs generate --provider-name onomondo
+
+log "checking that docs/ is up to date and committed"
+changes="$(git status --porcelain --untracked-files=all -- docs/)"
+if [[ -n "$changes" ]]; then
+  printf '%s\n' "$changes" >&2
+  git --no-pager diff -- docs/ >&2 || true
+  log "FAILED: docs/ differs from what templates/, examples/ and the schema generate."
+  log "Run scripts/check-docs.sh (or go tool tfplugindocs generate --provider-name onomondo) and commit docs/."
+  exit 1
+fi
+
+log "validating docs/ with tfplugindocs"
+go tool tfplugindocs validate --provider-name onomondo
+
+log "docs/ is up to date and valid"

@@ -155,12 +155,12 @@ func Parse(s string) (int64, error) {
 	}
 	intDigits := t[:i]
 	if intDigits == "" {
-		switch {
-		case t[0] == '-':
+		switch t[0] {
+		case '-':
 			return fail("negative sizes are not allowed")
-		case t[0] == '+':
+		case '+':
 			return fail("a sign is not allowed; write the number without \"+\"")
-		case t[0] == '.':
+		case '.':
 			return fail("expected a digit before the decimal point, as in \"0.5\"")
 		default:
 			return fail("expected a number, optionally followed by a unit such as \"MB\" or \"GiB\"")
@@ -198,10 +198,10 @@ func Parse(s string) (int64, error) {
 	var multiplier *big.Int
 	binaryUnit := false
 	power := 0
-	switch {
-	case rest == "" || rest == "B":
+	switch rest {
+	case "", "B":
 		multiplier = big.NewInt(1)
-	case rest == "b":
+	case "b":
 		return fail("a lower-case \"b\" means bits; use \"B\" for bytes")
 	default:
 		spec, ok := prefixes[lower(rest[0])]

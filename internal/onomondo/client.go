@@ -134,7 +134,11 @@ func New(cfg Config) (*Client, error) {
 // keep-alive sized for ten parallel reads. Proxies come from HTTPS_PROXY,
 // HTTP_PROXY and NO_PROXY as usual.
 func newTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok { // replaced by someone else in this process: start from scratch
+		base = &http.Transport{ForceAttemptHTTP2: true, MaxIdleConns: 100, IdleConnTimeout: 90 * time.Second, TLSHandshakeTimeout: 10 * time.Second}
+	}
+	t := base.Clone()
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	t.MaxIdleConnsPerHost = 16
 	t.Proxy = http.ProxyFromEnvironment

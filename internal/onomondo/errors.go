@@ -192,9 +192,9 @@ func snippet(body []byte, secret string) string {
 	if secret != "" {
 		s = strings.ReplaceAll(s, secret, "<redacted>")
 	}
-	const max = 160
-	if len(s) > max {
-		cut := max
+	const maxLen = 160
+	if len(s) > maxLen {
+		cut := maxLen
 		for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not split a UTF-8 sequence
 			cut--
 		}

@@ -19,12 +19,12 @@ import (
 // Each test bounds its own run time.
 
 // boundTime fails the test if it ran longer than max.
-func boundTime(t *testing.T, max time.Duration) {
+func boundTime(t *testing.T, bound time.Duration) {
 	t.Helper()
 	start := time.Now()
 	t.Cleanup(func() {
-		if took := time.Since(start); took > max {
-			t.Errorf("took %s, more than the %s bound", took.Round(time.Millisecond), max)
+		if took := time.Since(start); took > bound {
+			t.Errorf("took %s, more than the %s bound", took.Round(time.Millisecond), bound)
 		}
 	})
 }
@@ -40,7 +40,7 @@ data "onomondo_usage" "feb" {
 }
 
 func febSums(srv *fakeapi.Server) []statecheck.StateCheck {
-	return sumChecks("data.onomondo_usage.feb", sumRecords(selectRecords(srv.Fleet(), "2025-02", "", "")), true)
+	return sumChecks("data.onomondo_usage.feb", sumRecords(selectRecords(srv.Fleet(), "2025-02", "")), true)
 }
 
 func TestAccFault_RateLimitWaitsForReset(t *testing.T) {
@@ -197,7 +197,7 @@ data "onomondo_sim_usage" "s%d" {
   include_records = false
 }
 `, i, sim.ID)
-		checks = append(checks, sumChecks(fmt.Sprintf("data.onomondo_sim_usage.s%d", i), sumRecords(selectRecords(f, "2025-02", sim.ID, "")), false)...)
+		checks = append(checks, sumChecks(fmt.Sprintf("data.onomondo_sim_usage.s%d", i), sumRecords(selectRecords(f, "2025-02", sim.ID)), false)...)
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -37,18 +37,15 @@ func sumRecords(recs []fakeapi.Record) sums {
 	return s
 }
 
-// selectRecords filters fleet records by a time prefix ("2025-02"), SIM and
-// country ("" matches all), in fleet order.
-func selectRecords(f *fakeapi.Fleet, timePrefix, simID, country string) []fakeapi.Record {
+// selectRecords filters fleet records by a time prefix ("2025-02") and a SIM
+// id or ICCID ("" matches all), in fleet order.
+func selectRecords(f *fakeapi.Fleet, timePrefix, simID string) []fakeapi.Record {
 	var out []fakeapi.Record
 	for _, r := range f.Records {
 		if timePrefix != "" && !strings.HasPrefix(r.Time.UTC().Format("2006-01-02"), timePrefix) {
 			continue
 		}
 		if simID != "" && r.SimID != simID && r.ICCID != simID {
-			continue
-		}
-		if country != "" && r.CountryCode != strings.ToLower(country) {
 			continue
 		}
 		out = append(out, r)

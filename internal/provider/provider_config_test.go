@@ -59,7 +59,7 @@ func TestAccProvider_EnvironmentFallbacks(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	t.Setenv(EnvAPIKey, testAPIKey)
 	t.Setenv(EnvBaseURL, url)
-	want := sumRecords(selectRecords(srv.Fleet(), "2025-01-05", "", ""))
+	want := sumRecords(selectRecords(srv.Fleet(), "2025-01-05", ""))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
@@ -100,7 +100,7 @@ data "onomondo_usage" "x" {
 }`,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.onomondo_usage.x", tfjsonpath.New("total_bytes"),
-					knownvalue.Int64Exact(sumRecords(selectRecords(srv.Fleet(), "2025-01-05", "", "")).total)),
+					knownvalue.Int64Exact(sumRecords(selectRecords(srv.Fleet(), "2025-01-05", "")).total)),
 			},
 		}},
 	})

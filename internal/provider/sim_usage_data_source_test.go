@@ -15,8 +15,8 @@ import (
 func TestAccSimUsage_ByICCIDAndByID(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	sim := srv.Fleet().SIMs[5]
-	all := sumRecords(selectRecords(srv.Fleet(), "", sim.ID, ""))
-	feb := sumRecords(selectRecords(srv.Fleet(), "2025-02", sim.ID, ""))
+	all := sumRecords(selectRecords(srv.Fleet(), "", sim.ID))
+	feb := sumRecords(selectRecords(srv.Fleet(), "2025-02", sim.ID))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

@@ -85,7 +85,7 @@ data "onomondo_usage" "next" {
 
 func TestAccUsage_MultiPageTotalsMatchTheFleet(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
-	want := sumRecords(selectRecords(srv.Fleet(), "2025-02", "", ""))
+	want := sumRecords(selectRecords(srv.Fleet(), "2025-02", ""))
 	if want.count < 300 {
 		t.Fatalf("fleet too small for a multi-page test: %d records", want.count)
 	}
@@ -128,7 +128,7 @@ func TestAccUsage_RecordsAreTyped(t *testing.T) {
 	f := srv.Fleet()
 	first := f.Records[0]
 	day := first.Time.Format("2006-01-02")
-	recs := selectRecords(f, day, first.SimID, "")
+	recs := selectRecords(f, day, first.SimID)
 	want := sumRecords(recs)
 	r0 := recs[0]
 	resource.UnitTest(t, resource.TestCase{
@@ -161,7 +161,7 @@ data "onomondo_usage" "day" {
 
 func TestAccUsage_MaxRecordsThenResumeAddsUp(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
-	all := selectRecords(srv.Fleet(), "2025-03", "", "")
+	all := selectRecords(srv.Fleet(), "2025-03", "")
 	const capAt = 250 // inside the third page of 100
 	head, tail := sumRecords(all[:capAt]), sumRecords(all[capAt:])
 	resource.UnitTest(t, resource.TestCase{
@@ -208,7 +208,7 @@ func TestAccUsage_GroupHours(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	f := srv.Fleet()
 	sim := f.SIMs[0].ID
-	raw := selectRecords(f, "2025-01", sim, "")
+	raw := selectRecords(f, "2025-01", sim)
 	want := sumRecords(raw)
 	groups := map[string]bool{}
 	for _, r := range raw {
@@ -237,7 +237,7 @@ data "onomondo_usage" "hourly" {
 
 func TestAccUsage_Offset(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
-	all := selectRecords(srv.Fleet(), "2025-04-02", "", "")
+	all := selectRecords(srv.Fleet(), "2025-04-02", "")
 	want := sumRecords(all[10:])
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -294,7 +294,7 @@ func TestAccUsage_InvalidInputRefusedAtPlanTime(t *testing.T) {
 
 func TestAccUsage_UnknownArgumentDefersTheRead(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
-	want := sumRecords(selectRecords(srv.Fleet(), "2025-01", "", ""))
+	want := sumRecords(selectRecords(srv.Fleet(), "2025-01", ""))
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{

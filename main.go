@@ -12,6 +12,9 @@ import (
 	"github.com/onomondo/terraform-provider-onomondo/internal/provider"
 )
 
+// Generate docs/ from the schema, examples/ and templates/ (make generate).
+//go:generate go tool tfplugindocs generate --provider-name onomondo
+
 // version is set at build time by -ldflags "-X main.version=...".
 var version = "dev"
 

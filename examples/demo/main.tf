@@ -51,7 +51,8 @@ data "onomondo_sim_usage" "tracker" {
   include_records = false
 }
 
-# The total of every SIM carrying a tag (all time: the endpoint has no filter).
+# The total of every SIM carrying a tag, over whatever period the API counts
+# (the endpoint takes no time filter).
 data "onomondo_tag_usage" "cold_chain" {
   tag_id = var.tag_id
 }

@@ -71,7 +71,8 @@ func (p *OnomondoProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "Onomondo API key, the raw key (`onok_...`) without a `Bearer ` prefix; it is sent in the " +
 					"`Authorization` header. Falls back to the `" + EnvAPIKey + "` environment variable. Required in one of the two. " +
-					"Sensitive: never logged or stored in state. Keep it out of version control; prefer the environment variable.",
+					"Sensitive: never logged or stored in state. Keep it out of version control; prefer the environment variable: a value passed " +
+					"through a Terraform variable is still saved in plan files and printed by `terraform show -json`.",
 				Optional:   true,
 				Sensitive:  true,
 				Validators: []validator.String{apiKeyValidator{}},

@@ -41,7 +41,8 @@ func (d *SimUsageDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the usage records of one SIM from `GET /usage/{sim_id}`, by SIM id or ICCID, optionally " +
 			"narrowed by `time` and `country_code`, across every page, and sums them: `total_bytes`, `record_count` and " +
-			"per-country and per-network-type maps.",
+			"per-country and per-network-type maps. To check many SIMs, read the fleet once with `onomondo_usage` and use its " +
+			"`bytes_by_sim`: one paged read instead of one per SIM, under the same rate limit.",
 		Attributes: mergeAttributes(usageArgAttributes(), usageResultAttributes(), map[string]schema.Attribute{
 			"sim_id": schema.StringAttribute{
 				MarkdownDescription: "The SIM, sent in the path of `GET /usage/{sim_id}`: its 9-digit id, zero padded " +

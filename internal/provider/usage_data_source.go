@@ -59,7 +59,8 @@ func (d *UsageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			},
 			"bytes_by_sim": schema.MapAttribute{
 				MarkdownDescription: "Total bytes per SIM id (a record without `sim_id` is keyed by its ICCID, or `\"unknown\"`). " +
-					"One read gives per-SIM thresholds: `alltrue([for id, b in data.onomondo_usage.this.bytes_by_sim : b < limit])`.",
+					"One read gives per-SIM thresholds: `alltrue([for id, b in data.onomondo_usage.this.bytes_by_sim : b < limit])`. " +
+					"SIMs without usage in the period have no entry; use `lookup(..., id, 0)` for a given SIM.",
 				Computed:    true,
 				ElementType: types.Int64Type,
 			},

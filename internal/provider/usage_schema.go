@@ -67,7 +67,8 @@ func usageArgAttributes() map[string]schema.Attribute {
 		"time": schema.StringAttribute{
 			MarkdownDescription: "Usage period, sent as the API filter `time:<value>`: a year `YYYY`, a month `YYYY-MM` or a day " +
 				"`YYYY-MM-DD` (UTC), and a date that exists (`2024-02-30` is refused at plan time). For the current month in a CI " +
-				"plan use `formatdate(\"YYYY-MM\", plantimestamp())`.",
+				"plan use `formatdate(\"YYYY-MM\", plantimestamp())` (not `timestamp()`, which is unknown until apply: the read " +
+				"would be deferred and checks on it unknown in the plan).",
 			Optional:   true,
 			Validators: []validator.String{timeValidator()},
 		},

@@ -687,3 +687,21 @@ func TestRFC3339Time(t *testing.T) {
 		}
 	}
 }
+
+func TestParseWholeNumber(t *testing.T) {
+	ok := map[string]int64{
+		"1000.0": 1000, "1.2e3": 1200, "1E+2": 100, "0.0": 0, "0e999999": 0, "120e-1": 12,
+		"9223372036854775807.0": 9223372036854775807, "-5.0": -5, "1.5e1": 15,
+	}
+	for in, want := range ok {
+		if got, err := parseWholeNumber([]byte(in)); err != nil || got != want {
+			t.Errorf("%s: %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"7000000000000000.1", "1.00000000000000001", "0.99999999999999999999",
+		"1e-400", "1.5", "9223372036854775808.0", "1e19", "1e999999999", "1.", ".5", "1e", "abc", "1.0x"} {
+		if got, err := parseWholeNumber([]byte(in)); err == nil {
+			t.Errorf("%s accepted as %d", in, got)
+		}
+	}
+}

@@ -37,16 +37,10 @@ const fzSamplePage = `{
   "pagination": { "has_more": true, "next_page": "MjAyMi0wMS0yOVQwMDozMDowMC4wMDBaQDAwMDAwODY2MA==" }
 }`
 
-// fzMaxFloatBytes is the largest "bytes" OptInt64 takes when it is written
-// with a fraction or an exponent (1000.0, 1e3): 2^53, past which float64
-// can no longer hold every whole number.
-const fzMaxFloatBytes = 1 << 53
-
 // fzNumber is the exact reading of one JSON value given for "bytes".
 type fzNumber struct {
 	null     bool
 	isNumber bool
-	plain    bool  // written as an integer: no fraction, no exponent
 	whole    bool  // the exact value is a whole number
 	neg      bool  // the exact value is below zero
 	fits     bool  // whole, not negative and at most MaxInt64: value holds it
@@ -64,7 +58,7 @@ func fzParseNumber(b []byte) fzNumber {
 	if s == "" || (s[0] != '-' && (s[0] < '0' || s[0] > '9')) {
 		return fzNumber{}
 	}
-	n := fzNumber{isNumber: true, plain: !strings.ContainsAny(s, ".eE")}
+	n := fzNumber{isNumber: true}
 	sign := s[0] == '-'
 	s = strings.TrimPrefix(s, "-")
 	mant, exp, _ := strings.Cut(strings.ToLower(s), "e")
@@ -103,17 +97,14 @@ func fzParseNumber(b []byte) fzNumber {
 	return n
 }
 
-// acceptable says whether OptInt64 must accept the number: a whole number
-// from 0 to MaxInt64 written as an integer, or from 0 to 2^53 written with a
-// fraction or an exponent. null is accepted as absent.
+// acceptable says whether OptInt64 must accept the number: exactly a whole
+// number from 0 to MaxInt64, however it is written (1000, 1000.0, 1e3).
+// null is accepted as absent.
 func (n fzNumber) acceptable() bool {
 	if n.null {
 		return true
 	}
-	if !n.isNumber || !n.fits {
-		return false
-	}
-	return n.plain || n.value <= fzMaxFloatBytes
+	return n.isNumber && n.fits
 }
 
 // fzBadBytes counts "bytes" values the reference saw that OptInt64 must
@@ -185,6 +176,43 @@ func fzCheckRecord(t *testing.T, i int, got Record, want fzRefRecord) {
 	}
 }
 
+// FuzzOptInt64 feeds OptInt64 the JSON values encoding/json hands it: it
+// must accept exactly the whole numbers fzNumber.acceptable allows, with
+// their exact value, and null as absent.
+func FuzzOptInt64(f *testing.F) {
+	for _, s := range []string{
+		"1424843", "0", "-0", "null", "1e3", "1000.0", "1E+3", "9007199254740992.0",
+		"9007199254740992e0", "9223372036854775807", "9223372036854775808", "-1", "1.5",
+		"0.0e-5", `"1424843"`, "true", "{}", "[1]",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		b := bytes.TrimSpace([]byte(s))
+		if !json.Valid(b) {
+			return // encoding/json never passes invalid JSON to UnmarshalJSON
+		}
+		o := OptInt64{Value: 42, Valid: true} // a previous value must not survive
+		err := o.UnmarshalJSON(b)
+		n := fzParseNumber(b)
+		if (err == nil) != n.acceptable() {
+			t.Fatalf("OptInt64.UnmarshalJSON(%s) = %+v, %v; want accepted=%v", b, o, err, n.acceptable())
+		}
+		switch {
+		case err != nil:
+			if !strings.Contains(err.Error(), `"bytes"`) {
+				t.Fatalf("OptInt64.UnmarshalJSON(%s): error %q does not name the field", b, err)
+			}
+		case n.null:
+			if o != (OptInt64{}) {
+				t.Fatalf("OptInt64.UnmarshalJSON(null) = %+v, want absent", o)
+			}
+		case o != (OptInt64{Value: n.value, Valid: true}):
+			t.Fatalf("OptInt64.UnmarshalJSON(%s) = %+v, want %d", b, o, n.value)
+		}
+	})
+}
+
 // fzWireRecord is Record as the API writes it, to re-encode decoded pages.
 type fzWireRecord struct {
 	Time        string  `json:"time"`
@@ -227,6 +255,13 @@ func fzSamePage(a, b Page[Record]) bool {
 	return a.HasMore == b.HasMore && a.Next == b.Next && slices.Equal(a.Items, b.Items)
 }
 
+func fzSameResult(a Page[Record], aErr error, b Page[Record], bErr error) bool {
+	if aErr != nil || bErr != nil {
+		return aErr != nil && bErr != nil && aErr.Error() == bErr.Error()
+	}
+	return fzSamePage(a, b)
+}
+
 func FuzzDecodeUsagePage(f *testing.F) {
 	for _, s := range []string{
 		fzSamplePage,
@@ -242,6 +277,8 @@ func FuzzDecodeUsagePage(f *testing.F) {
 		fzSamplePage[:120],
 		fzSamplePage + ` {}`,
 		`{"usage":[{"sim_id":"\u00e6\u00f8\u00e5 \ud83d\ude00 <&>","bytes":1}]}`,
+		`{"USAGE":[{"Bytes":7,"SIM_ID":"000002273"}],"Pagination":{"Has_More":false}}`,
+		`{"usage":[{"bytes":1,"bytes":null,"sim_id":"a","sim_id":"b"}],"usage":[{}],"pagination":{"has_more":true},"pagination":null}`,
 		"",
 	} {
 		f.Add([]byte(s))
@@ -253,16 +290,25 @@ func FuzzDecodeUsagePage(f *testing.F) {
 			t.Fatalf("DecodeUsagePage(%q) = %+v, %v; the reference says accepted=%v", data, p, err, refOK)
 		}
 
-		// The client's pooled decoder reuses its buffer: a page decoded
-		// after another must not show anything of the one before.
-		dec := &pageDecoder{}
-		if _, derr := dec.decode(strings.NewReader(fzSamplePage)); derr != nil {
-			t.Fatalf("decoding the sample page: %v", derr)
+		// Whatever path the decoder takes, its answer and its error message
+		// are exactly those of plain encoding/json (decodeUsagePage).
+		std, stdErr := decodeUsagePage(bytes.NewReader(data), &usagePage{})
+		if !fzSameResult(p, err, std, stdErr) {
+			t.Fatalf("DecodeUsagePage(%q) = %+v, %v; encoding/json gives %+v, %v", data, p, err, std, stdErr)
 		}
-		reused, rerr := dec.decode(bytes.NewReader(data))
-		if (rerr == nil) != (err == nil) || (err == nil && !fzSamePage(p, reused)) ||
-			(err != nil && rerr.Error() != err.Error()) {
-			t.Fatalf("a reused decoder gives %+v, %v; a fresh one %+v, %v", reused, rerr, p, err)
+
+		// The client's pooled decoder reuses its buffers: a page decoded
+		// after others must not show anything of the ones before.
+		dec := &pageDecoder{}
+		for i, body := range [][]byte{[]byte(fzSamplePage), data, data, []byte(fzSamplePage)} {
+			got, gerr := dec.decode(bytes.NewReader(body))
+			want, werr := p, err
+			if i == 0 || i == 3 {
+				want, werr = DecodeUsagePage(strings.NewReader(fzSamplePage))
+			}
+			if !fzSameResult(got, gerr, want, werr) {
+				t.Fatalf("decode #%d with a reused decoder gives %+v, %v; a fresh one %+v, %v", i+1, got, gerr, want, werr)
+			}
 		}
 
 		if err != nil {
@@ -364,6 +410,7 @@ func FuzzDecodeTagTotal(f *testing.F) {
 		`<html><body>Service Unavailable</body></html>`,
 		" \n\t{\"bytes\": 5}\r\n ",
 		`{"bytes":5`,
+		`null`, // was accepted as "no total" before it was refused
 		"",
 	} {
 		f.Add([]byte(s))
@@ -410,6 +457,9 @@ func FuzzRFC3339Time(f *testing.F) {
 		"2020-02-03T07:49:13.123456789Z", "2020-02-03 07:49:13.5", "2024-02-29 23:59:59",
 		"2023-02-29 00:00:00", "2020-02-03 24:00:00", "0001-01-01T00:30:00+01:00",
 		"9999-12-31 23:59:59", "2020-02-03", "yesterday", "",
+		// In UTC these fall outside years 0000-9999, which RFC 3339 cannot
+		// write: they used to come back as "-0001-12-31T23:50:00Z", true.
+		"0000-01-01T0:00:00+00:10", "9999-12-31T23:59:59-00:01",
 	} {
 		f.Add(s)
 	}

@@ -50,13 +50,14 @@ func (o *OptInt64) UnmarshalJSON(b []byte) error {
 	}
 	v, err := strconv.ParseInt(string(b), 10, 64)
 	if err != nil {
-		// Integral values written as floats ("1.2e3", "1000.0") are accepted
-		// when they are exact; anything else would be a guessed number.
-		f, ferr := strconv.ParseFloat(string(b), 64)
-		if ferr != nil || f != float64(int64(f)) || f < -9.007199254740992e15 || f > 9.007199254740992e15 {
+		// Whole values written with a fraction or exponent ("1.2e3",
+		// "1000.0") are accepted when exact; anything else would be a
+		// guessed number.
+		w, werr := parseWholeNumber(b)
+		if werr != nil {
 			return fmt.Errorf("field \"bytes\" is %s, expected a whole number of bytes", truncateJSON(b))
 		}
-		v = int64(f)
+		v = w
 	}
 	if v < 0 {
 		return fmt.Errorf("field \"bytes\" is negative (%d)", v)

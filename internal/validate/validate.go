@@ -12,8 +12,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"golang.org/x/text/language"
 )
 
 // Time checks a usage period as the API's `time` filter takes it: `YYYY`,
@@ -71,11 +69,14 @@ func CountryCode(s string) error {
 	if len(s) != 2 || !isASCIILetter(s[0]) || !isASCIILetter(s[1]) {
 		return fmt.Errorf("%q is not a country code: use a two-letter ISO 3166-1 alpha-2 code such as \"dk\" or \"DE\"", s)
 	}
-	r, err := language.ParseRegion(strings.ToUpper(s))
-	if err != nil || !r.IsCountry() {
-		return fmt.Errorf("%q is not an assigned ISO 3166-1 alpha-2 country code (for example \"dk\", \"de\", \"us\")", s)
+	lower := strings.ToLower(s)
+	if assignedCountries[lower] {
+		return nil
 	}
-	return nil
+	if hint, ok := countryHints[lower]; ok {
+		return fmt.Errorf("%q is not an assigned ISO 3166-1 alpha-2 country code: did you mean %q?", s, hint)
+	}
+	return fmt.Errorf("%q is not an assigned ISO 3166-1 alpha-2 country code (for example \"dk\", \"de\", \"us\")", s)
 }
 
 // UUID checks a tag id: a UUID in its 8-4-4-4-12 hexadecimal form.
@@ -100,15 +101,16 @@ func UUID(s string) error {
 }
 
 // Cursor checks a paging cursor taken from a previous read's
-// `pagination.next_page`: opaque to us, but never empty and never containing
-// spaces or control characters (a sign of a copy-paste accident).
+// `pagination.next_page`: opaque to us, but never empty and only printable
+// ASCII (the API's cursors are base64); anything else is a copy-paste
+// accident.
 func Cursor(s string) error {
 	if s == "" {
 		return fmt.Errorf("next_page is empty: leave it unset to start from the first page")
 	}
-	for _, r := range s {
-		if r <= ' ' || r == 0x7f {
-			return fmt.Errorf("%q is not a paging cursor: cursors from pagination.next_page contain no spaces or control characters", s)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
+			return fmt.Errorf("%q is not a paging cursor: cursors from pagination.next_page are printable ASCII, with no spaces or control characters", s)
 		}
 	}
 	return nil

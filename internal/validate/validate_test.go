@@ -1,6 +1,9 @@
 package validate
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestTime(t *testing.T) {
 	for _, ok := range []string{"2025", "2025-03", "2025-03-31", "2024-02-29", "1999-12"} {
@@ -40,7 +43,10 @@ func TestCountryCode(t *testing.T) {
 			t.Errorf("%q: %v", ok, err)
 		}
 	}
-	for _, bad := range []string{"", "d", "dnk", "xx", "zz", "eu", "1a", "d-", "qq"} {
+	if err := CountryCode("UK"); err == nil || !strings.Contains(err.Error(), `did you mean "gb"`) {
+		t.Errorf("UK: %v, want a hint to gb", err)
+	}
+	for _, bad := range []string{"", "d", "dnk", "xx", "zz", "eu", "1a", "d-", "qq", "uk", "su", "xk", "yu"} {
 		if err := CountryCode(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
@@ -65,7 +71,7 @@ func TestCursor(t *testing.T) {
 	if err := Cursor("MjAyMi0wMS0yOVQwMDozMDowMC4wMDBaQDAwMDAwODY2MA=="); err != nil {
 		t.Error(err)
 	}
-	for _, bad := range []string{"", "abc def", "abc\n", "\x00"} {
+	for _, bad := range []string{"", "abc def", "abc\n", "\x00", "abc\u00a0", "\xff"} {
 		if err := Cursor(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

@@ -705,3 +705,21 @@ func TestParseWholeNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestOversizedPageIsRefused(t *testing.T) {
+	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"usage":[`))
+		chunk := []byte(strings.Repeat(`{"bytes":1},`, 10000))
+		for i := 0; i < (maxPageBody/len(chunk))+2; i++ {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	})
+	c, _ := newTestClient(t, ts.URL)
+	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+	if err == nil || !strings.Contains(err.Error(), "larger than 64 MiB") {
+		t.Fatalf("err = %v", err)
+	}
+}

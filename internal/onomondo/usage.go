@@ -24,7 +24,10 @@ func (c *Client) ReadUsage(ctx context.Context, q UsageQuery, visit func(records
 	if q.MaxRecords < 0 {
 		return ReadResult{}, fmt.Errorf("max_records must be 1 or more, got %d", q.MaxRecords)
 	}
-	dec := pageDecoderPool.Get().(*pageDecoder)
+	dec, ok := pageDecoderPool.Get().(*pageDecoder)
+	if !ok {
+		dec = &pageDecoder{}
+	}
 	defer pageDecoderPool.Put(dec)
 
 	fetch := func(ctx context.Context, cursor string, limit, page int) (Page[Record], error) {
@@ -80,6 +83,13 @@ const (
 	maxInternedStrs = 1 << 14
 )
 
+// maxPageBody bounds one page's body. A page of 1000 records is about
+// 400 KiB; anything near this size is not a usage page.
+const maxPageBody = 64 << 20
+
+// errPageTooLarge stops reading a body that cannot be a usage page.
+var errPageTooLarge = fmt.Errorf("the answer is larger than %d MiB, far more than a page of %d records", maxPageBody>>20, MaxPageSize)
+
 // decode reads one usage page from body. The returned items alias the
 // decoder's buffer and are valid until the next call.
 //
@@ -97,12 +107,13 @@ func (d *pageDecoder) decode(body io.Reader) (Page[Record], error) {
 	} else {
 		d.body = nil
 	}
-	if rerr != nil {
-		// Whatever encoding/json would make of the bytes that did arrive,
-		// the error the reader returned decides (see Client.do).
-		return Page[Record]{}, describeJSONError(rerr)
-	}
 	d.reset()
+	if rerr != nil {
+		// The body broke off: encoding/json words it, from the bytes that
+		// arrived followed by the reader's error, exactly as when it read
+		// the body itself.
+		return decodeUsagePage(io.MultiReader(bytes.NewReader(data), errReader{rerr}), &d.page)
+	}
 	if d.parseFast(data) {
 		return d.page.result(), nil
 	}
@@ -119,6 +130,11 @@ func (d *pageDecoder) reset() {
 	d.page.Pagination = nil
 }
 
+// errReader returns err on every read.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
 // readBody reads r to its end, appending to buf.
 func readBody(r io.Reader, buf []byte) ([]byte, error) {
 	if cap(buf) == 0 {
@@ -130,6 +146,9 @@ func readBody(r io.Reader, buf []byte) ([]byte, error) {
 		}
 		n, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
+		if len(buf) > maxPageBody {
+			return buf, errPageTooLarge
+		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return buf, nil

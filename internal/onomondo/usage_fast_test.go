@@ -2,6 +2,7 @@ package onomondo
 
 import (
 	"bytes"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -200,4 +201,20 @@ func FuzzParseFast(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFastAgrees(t, data)
 	})
+}
+
+// TestDecodeBrokenBodySameAsStreaming: a body that breaks off gives the
+// error encoding/json gives when it reads the same broken body itself.
+func TestDecodeBrokenBodySameAsStreaming(t *testing.T) {
+	broken := func(prefix string) io.Reader {
+		return io.MultiReader(strings.NewReader(prefix), errReader{io.ErrUnexpectedEOF})
+	}
+	for _, prefix := range []string{"", "{", fzSamplePage[:120], fzSamplePage, fzSamplePage + "\n", "<html>", `{"usage":[1`} {
+		var ref usagePage
+		_, wantErr := decodeUsagePage(broken(prefix), &ref)
+		_, err := (&pageDecoder{}).decode(broken(prefix))
+		if err == nil || wantErr == nil || err.Error() != wantErr.Error() {
+			t.Fatalf("decode of %q then a broken connection: %v; encoding/json reading it: %v", prefix, err, wantErr)
+		}
+	}
 }

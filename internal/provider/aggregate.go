@@ -41,6 +41,12 @@ func (a *usageAggregate) add(page []onomondo.Record) error {
 	if a.keepRecords {
 		a.records = append(a.records, page...)
 	}
+	// Countries and network types take a handful of values: they are summed
+	// per page in a few slots (the client hands out one string per distinct
+	// value, so comparing is cheap) and reach the maps once per page.
+	var countries, networks pageSums
+	defer countries.flush(a.byCountry)
+	defer networks.flush(a.byNetwork)
 	for i := range page {
 		r := &page[i]
 		b := r.Bytes.Value
@@ -53,13 +59,43 @@ func (a *usageAggregate) add(page []onomondo.Record) error {
 		a.total += b
 		a.count++
 		a.bySim[keyOr(r.SimID, r.ICCID)] += b
-		a.byCountry[keyOr(r.CountryCode, "")] += b
-		a.byNetwork[keyOr(r.NetworkType, "")] += b
+		countries.add(a.byCountry, keyOr(r.CountryCode, ""), b)
+		networks.add(a.byNetwork, keyOr(r.NetworkType, ""), b)
 		if a.iccid == "" && r.ICCID != "" {
 			a.iccid = r.ICCID
 		}
 	}
 	return nil
+}
+
+// pageSums sums bytes per key over one page in a few slots; keys beyond
+// them go straight to the map.
+type pageSums struct {
+	n    int
+	keys [8]string
+	sums [8]int64
+}
+
+func (s *pageSums) add(m map[string]int64, k string, b int64) {
+	for i := range s.n {
+		if s.keys[i] == k {
+			s.sums[i] += b
+			return
+		}
+	}
+	if s.n < len(s.keys) {
+		s.keys[s.n], s.sums[s.n] = k, b
+		s.n++
+		return
+	}
+	m[k] += b
+}
+
+// flush adds the page's sums to m.
+func (s *pageSums) flush(m map[string]int64) {
+	for i := range s.n {
+		m[s.keys[i]] += s.sums[i]
+	}
 }
 
 // simCount is the number of distinct SIMs seen.

@@ -59,7 +59,8 @@ func benchAggSizes() []int {
 //   - retained-B: the heap the finished read leaves live, aggregator still
 //     referenced: runtime.GC then MemStats.HeapAlloc after the read, less
 //     the same figure before it (taken after a warm-up read, so connections,
-//     pools and the in-process fake's own state cancel out);
+//     pools and the in-process fake's own state cancel out); the median
+//     over the reads (-benchtime=Nx);
 //   - alloc-B/record: bytes allocated per record by the client and the
 //     aggregator, that is process-wide TotalAlloc less what merely fetching
 //     the same pages costs (drain-alloc: the in-process fake server and the
@@ -133,30 +134,39 @@ func benchAggregate(b *testing.B, n int, keep bool) {
 	var m0, m1 runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&m0)
+	b.ResetTimer()
 
 	var agg *usageAggregate
+	var retained []int64
+	var allocTotal uint64
 	reads := 0
-	b.ResetTimer()
 	for b.Loop() {
-		agg = nil // the previous read's aggregate is not retained
+		var a0, a1 runtime.MemStats
+		runtime.ReadMemStats(&a0)
 		agg = read()
+		runtime.ReadMemStats(&a1)
+		allocTotal += a1.TotalAlloc - a0.TotalAlloc
 		reads++
+
+		b.StopTimer()
+		checkServed() // the request log is the fake's, not ours: drop it first
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		retained = append(retained, int64(m1.HeapAlloc)-int64(m0.HeapAlloc))
+		runtime.KeepAlive(agg)
+		b.StartTimer()
 	}
 	b.StopTimer()
-	checkServed() // the request log is the fake's, not ours: drop it first
-	runtime.GC()
-	runtime.ReadMemStats(&m1)
-	retained := int64(m1.HeapAlloc) - int64(m0.HeapAlloc)
-	allocated := float64(m1.TotalAlloc-m0.TotalAlloc) / float64(reads)
-	runtime.KeepAlive(agg)
+	allocated := float64(allocTotal) / float64(reads)
 
 	// What fetching the pages costs on its own, and the bare baseline.
-	drain := measureAlloc(b, reads, func() { benchDrainRead(b, ts.URL, n, pages) })
+	drain := measureAlloc(b, reads, func() { benchDrainRead(b, ts.URL, pages) })
 	checkServed()
 	bare := measureAlloc(b, reads, func() { benchBareRead(b, ts.URL, n, total, pages) })
 	checkServed()
 
-	b.ReportMetric(float64(retained), "retained-B")
+	slices.Sort(retained)
+	b.ReportMetric(float64(retained[len(retained)/2]), "retained-B") // median
 	b.ReportMetric(float64(len(agg.bySim)+len(agg.byCountry)+len(agg.byNetwork)), "map-entries")
 	b.ReportMetric((allocated-drain)/float64(n), "alloc-B/record")
 	b.ReportMetric((bare-drain)/float64(n), "bare-alloc-B/record")
@@ -216,7 +226,7 @@ func benchGet(b *testing.B, baseURL, cursor string) *http.Response {
 
 // benchDrainRead fetches every page and discards it, decoding only the
 // pagination object at the end of each body (a few hundred bytes).
-func benchDrainRead(b *testing.B, baseURL string, n, pages int) {
+func benchDrainRead(b *testing.B, baseURL string, pages int) {
 	cursor, got := "", 0
 	tail := make([]byte, 0, 1024)
 	chunk := make([]byte, 32<<10)

@@ -70,18 +70,10 @@ func (d *SimUsageDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.client == nil {
-		notConfigured(&resp.Diagnostics)
+	agg := runUsageRead(ctx, d.client, "sim-usage", &m.UsageArgs, &m.UsageResults, m.SimID.ValueString(), "", &resp.Diagnostics)
+	if agg == nil {
 		return
 	}
-	q := usageQuery(m.UsageArgs, m.SimID.ValueString(), "")
-	keep := m.includeRecords()
-	agg, res, diags := readUsage(ctx, d.client, q, keep)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m.fill(&m.UsageArgs, usageID("sim-usage", q, keep), q, agg, res, &resp.Diagnostics)
 	m.ICCID = optString(agg.iccid)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

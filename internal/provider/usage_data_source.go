@@ -91,18 +91,10 @@ func (d *UsageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if d.client == nil {
-		notConfigured(&resp.Diagnostics)
+	agg := runUsageRead(ctx, d.client, "usage", &m.UsageArgs, &m.UsageResults, "", m.SimID.ValueString(), &resp.Diagnostics)
+	if agg == nil {
 		return
 	}
-	q := usageQuery(m.UsageArgs, "", m.SimID.ValueString())
-	keep := m.includeRecords()
-	agg, res, diags := readUsage(ctx, d.client, q, keep)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m.fill(&m.UsageArgs, usageID("usage", q, keep), q, agg, res, &resp.Diagnostics)
 	m.SimCount = types.Int64Value(agg.simCount())
 	m.BytesBySim = int64Map(agg.bySim)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -48,6 +48,26 @@ func (a UsageArgs) includeRecords() bool {
 	return a.IncludeRecords.IsNull() || a.IncludeRecords.IsUnknown() || a.IncludeRecords.ValueBool()
 }
 
+// runUsageRead is the Read shared by onomondo_usage and onomondo_sim_usage:
+// it builds the query, reads every page and fills the shared results. It
+// returns the aggregate for the data source's own results, or nil after an
+// error diagnostic.
+func runUsageRead(ctx context.Context, client *onomondo.Client, kind string, args *UsageArgs, results *UsageResults, simPath, simFilter string, diags *diag.Diagnostics) *usageAggregate {
+	if client == nil {
+		notConfigured(diags)
+		return nil
+	}
+	q := usageQuery(*args, simPath, simFilter)
+	keep := args.includeRecords()
+	agg, res, readDiags := readUsage(ctx, client, q, keep)
+	diags.Append(readDiags...)
+	if diags.HasError() {
+		return nil
+	}
+	results.fill(args, usageID(kind, q, keep), q, agg, res, diags)
+	return agg
+}
+
 // readUsage runs one complete paged read, streaming every page into an
 // aggregate. On error nothing partial is returned.
 func readUsage(ctx context.Context, client *onomondo.Client, q onomondo.UsageQuery, keep bool) (*usageAggregate, onomondo.ReadResult, diag.Diagnostics) {

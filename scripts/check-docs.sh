@@ -19,6 +19,12 @@ export CHECKPOINT_DISABLE=1
 
 ensure_terraform
 cd "$REPO_ROOT"
+if ! terraform_at_least 1 8; then
+  # Before 1.8 `terraform providers schema -json` has no functions, so the
+  # function pages could not be generated: comparing would report them stale.
+  log "terraform $(terraform version | head -n1) predates provider functions (1.8): cannot regenerate docs/functions; install Terraform >= 1.8 to check docs/"
+  exit 1
+fi
 
 log "generating docs/ with tfplugindocs"
 go tool tfplugindocs generate --provider-name onomondo

@@ -30,6 +30,15 @@ ensure_terraform() {
   log "built $(terraform version | head -n1)"
 }
 
+# terraform_at_least MAJOR MINOR: whether the terraform on PATH is at least
+# MAJOR.MINOR (provider-defined functions need 1.8).
+terraform_at_least() {
+  local v
+  v="$(terraform version -json | sed -n 's/.*"terraform_version": *"\([0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' | head -n1)"
+  local major="${v%%.*}" minor="${v#*.}"
+  [[ -n "$v" ]] && { (( major > $1 )) || { (( major == $1 )) && (( minor >= $2 )); }; }
+}
+
 # build_provider builds the provider into bin/ (where scripts/dev.tfrc points).
 build_provider() {
   log "building terraform-provider-onomondo into bin/"

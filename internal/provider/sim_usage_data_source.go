@@ -75,5 +75,5 @@ func (d *SimUsageDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 	m.ICCID = optString(agg.iccid)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(saveUsageState(ctx, &resp.State, &m, agg)...)
 }

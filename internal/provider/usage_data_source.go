@@ -97,5 +97,5 @@ func (d *UsageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	}
 	m.SimCount = types.Int64Value(agg.simCount())
 	m.BytesBySim = int64Map(agg.bySim)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(saveUsageState(ctx, &resp.State, &m, agg)...)
 }

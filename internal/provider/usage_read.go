@@ -106,20 +106,15 @@ func (r *UsageResults) fill(args *UsageArgs, id string, q onomondo.UsageQuery, a
 		"next_page": next,
 	})
 
+	// The records themselves go into state after the model, in one step
+	// (setRecords): through the model they would cost ten times the memory.
+	r.Records = types.ListNull(recordObjectType)
 	if agg.keepRecords {
-		list, badTimes := recordsList(agg.records)
-		r.Records = list
-		if badTimes > 0 {
-			diags.AddWarning("Some usage record times were not converted",
-				fmt.Sprintf("%d record(s) had a time in neither the API's \"YYYY-MM-DD HH:MM:SS\" form nor RFC 3339; they are kept as the API sent them.", badTimes))
-		}
 		if agg.count > largeStateRecords {
 			diags.AddWarning("Large usage read kept in state",
 				fmt.Sprintf("This read keeps %d records in state and in memory. If you only need totals or per-SIM, per-country or "+
 					"per-network sums, set include_records = false: the totals and maps are the same, and state stays small.", agg.count))
 		}
-	} else {
-		r.Records = types.ListNull(recordObjectType)
 	}
 
 	if res.StoppedAtMax {
@@ -155,37 +150,6 @@ func int64Map(m map[string]int64) types.Map {
 		elems[k] = types.Int64Value(v)
 	}
 	return types.MapValueMust(types.Int64Type, elems)
-}
-
-// recordsList converts the kept records to a Terraform list, once, at the
-// end of the read. It returns how many times could not be converted.
-func recordsList(recs []onomondo.Record) (types.List, int) {
-	elems := make([]attr.Value, len(recs))
-	bad := 0
-	for i := range recs {
-		r := &recs[i]
-		t, ok := onomondo.RFC3339Time(r.Time)
-		if !ok && r.Time != "" {
-			bad++
-		}
-		bytes := types.Int64Null()
-		if r.Bytes.Valid {
-			bytes = types.Int64Value(r.Bytes.Value)
-		}
-		elems[i] = types.ObjectValueMust(recordAttrTypes, map[string]attr.Value{
-			"time":         optString(t),
-			"bill_id":      optString(r.BillID),
-			"sim_id":       optString(r.SimID),
-			"iccid":        optString(r.ICCID),
-			"session_id":   optString(r.SessionID),
-			"bytes":        bytes,
-			"country_code": optString(r.CountryCode),
-			"network_type": optString(r.NetworkType),
-			"mcc":          optString(r.Network.MCC),
-			"mnc":          optString(r.Network.MNC),
-		})
-	}
-	return types.ListValueMust(recordObjectType, elems), bad
 }
 
 // optString maps the API's absent field ("") to null.

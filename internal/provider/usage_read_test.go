@@ -1,10 +1,12 @@
 package provider
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -114,5 +116,57 @@ func TestUsageIDStable(t *testing.T) {
 	}
 	if usageID("usage", q, true) == usageID("usage", q, false) || usageID("usage", q, true) == usageID("sim-usage", q, true) {
 		t.Error("different arguments, same id")
+	}
+}
+
+// referenceRecordsList builds the records list through the framework's
+// own types, the straightforward way; recordsTerraformValue must give the
+// same Terraform value.
+func referenceRecordsList(recs []onomondo.Record) (types.List, int) {
+	elems := make([]attr.Value, len(recs))
+	bad := 0
+	for i := range recs {
+		r := &recs[i]
+		t, ok := onomondo.RFC3339Time(r.Time)
+		if !ok && r.Time != "" {
+			bad++
+		}
+		bytes := types.Int64Null()
+		if r.Bytes.Valid {
+			bytes = types.Int64Value(r.Bytes.Value)
+		}
+		elems[i] = types.ObjectValueMust(recordAttrTypes, map[string]attr.Value{
+			"time":         optString(t),
+			"bill_id":      optString(r.BillID),
+			"sim_id":       optString(r.SimID),
+			"iccid":        optString(r.ICCID),
+			"session_id":   optString(r.SessionID),
+			"bytes":        bytes,
+			"country_code": optString(r.CountryCode),
+			"network_type": optString(r.NetworkType),
+			"mcc":          optString(r.Network.MCC),
+			"mnc":          optString(r.Network.MNC),
+		})
+	}
+	return types.ListValueMust(recordObjectType, elems), bad
+}
+
+func TestRecordsTerraformValueMatchesTheFrameworkConversion(t *testing.T) {
+	recs := []onomondo.Record{
+		{Time: "2025-03-01 07:45:00", BillID: "b", SimID: "000000001", ICCID: "89457387300000022734", SessionID: "s",
+			Bytes: onomondo.OptInt64{Value: math.MaxInt64, Valid: true}, CountryCode: "dk", NetworkType: "4G",
+			Network: onomondo.Network{MCC: "238", MNC: "06"}},
+		{Time: "2025-03-01 08:00:00", SimID: "000000002", Bytes: onomondo.OptInt64{Value: 0, Valid: true}}, // hourly: no bill or session
+		{Time: "not a time", SimID: "000000003"},                                                           // no bytes
+		{},
+	}
+	want, wantBad := referenceRecordsList(recs)
+	wantTF, err := want.ToTerraformValue(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, bad := recordsTerraformValue(recs)
+	if !got.Equal(wantTF) || bad != wantBad || bad != 1 {
+		t.Fatalf("direct build differs from the framework conversion:\n got %s (bad %d)\nwant %s (bad %d)", got, bad, wantTF, wantBad)
 	}
 }

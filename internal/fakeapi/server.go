@@ -282,6 +282,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status = writeBody(w, code, contentTypeJSON, body[:len(body)/2])
 	case FaultResetConnection:
 		status = code
+		// Record the status now: the client sees the connection close
+		// before the deferred record would run.
+		s.setStatus(entry, status)
 		resetMidBody(w, code, body)
 	default:
 		status = writeBody(w, code, contentTypeJSON, body)

@@ -26,34 +26,25 @@ func (d *pageDecoder) parseFast(data []byte) bool {
 	if p.peek() == '}' {
 		return false // {}: encoding/json gives the "neither" error
 	}
-	for {
-		key, ok := p.key()
-		if !ok {
-			return false
-		}
+	ok := p.members(func(key []byte) bool {
 		switch string(key) {
 		case "usage":
-			if seenUsage || !d.parseRecords(&p) {
+			if seenUsage {
 				return false
 			}
 			seenUsage = true
+			return d.parseRecords(&p)
 		case "pagination":
-			if seenPagination || !d.parsePagination(&p) {
+			if seenPagination {
 				return false
 			}
 			seenPagination = true
-		default:
-			if foldsTo(key, "usage", "pagination") || !p.skipValue(0) {
-				return false
-			}
+			return d.parsePagination(&p)
 		}
-		if p.consume(',') {
-			continue
-		}
-		if !p.consume('}') {
-			return false
-		}
-		break
+		return !foldsTo(key, "usage", "pagination") && p.skipValue(0)
+	})
+	if !ok {
+		return false
 	}
 	p.skipSpace()
 	if p.i != len(p.data) {
@@ -106,45 +97,29 @@ func (d *pageDecoder) parseRecord(p *fastParser, r *Record) bool {
 	if !p.consume('{') {
 		return false // null or a wrong type
 	}
-	if p.peek() == '}' {
-		p.i++
-		return true
-	}
-	for {
-		key, ok := p.key()
-		if !ok {
-			return false
-		}
+	return p.members(func(key []byte) bool {
 		switch string(key) {
 		case "time":
-			ok = p.stringField(&r.Time, nil)
+			return p.stringField(&r.Time, nil)
 		case "bill_id":
-			ok = p.stringField(&r.BillID, nil)
+			return p.stringField(&r.BillID, nil)
 		case "sim_id":
-			ok = p.stringField(&r.SimID, d)
+			return p.stringField(&r.SimID, d)
 		case "iccid":
-			ok = p.stringField(&r.ICCID, d)
+			return p.stringField(&r.ICCID, d)
 		case "session_id":
-			ok = p.stringField(&r.SessionID, nil)
+			return p.stringField(&r.SessionID, nil)
 		case "bytes":
-			ok = p.bytesField(&r.Bytes)
+			return p.bytesField(&r.Bytes)
 		case "country_code":
-			ok = p.stringField(&r.CountryCode, d)
+			return p.stringField(&r.CountryCode, d)
 		case "network_type":
-			ok = p.stringField(&r.NetworkType, d)
+			return p.stringField(&r.NetworkType, d)
 		case "network":
-			ok = d.parseNetwork(p, &r.Network)
-		default:
-			ok = !foldsTo(key, recordKeys...) && p.skipValue(0)
+			return d.parseNetwork(p, &r.Network)
 		}
-		if !ok {
-			return false
-		}
-		if p.consume(',') {
-			continue
-		}
-		return p.consume('}')
-	}
+		return !foldsTo(key, recordKeys...) && p.skipValue(0)
+	})
 }
 
 func (d *pageDecoder) parseNetwork(p *fastParser, n *Network) bool {
@@ -154,31 +129,15 @@ func (d *pageDecoder) parseNetwork(p *fastParser, n *Network) bool {
 	if !p.consume('{') {
 		return false
 	}
-	if p.peek() == '}' {
-		p.i++
-		return true
-	}
-	for {
-		key, ok := p.key()
-		if !ok {
-			return false
-		}
+	return p.members(func(key []byte) bool {
 		switch string(key) {
 		case "mcc":
-			ok = p.stringField(&n.MCC, d)
+			return p.stringField(&n.MCC, d)
 		case "mnc":
-			ok = p.stringField(&n.MNC, d)
-		default:
-			ok = !foldsTo(key, networkKeys...) && p.skipValue(0)
+			return p.stringField(&n.MNC, d)
 		}
-		if !ok {
-			return false
-		}
-		if p.consume(',') {
-			continue
-		}
-		return p.consume('}')
-	}
+		return !foldsTo(key, networkKeys...) && p.skipValue(0)
+	})
 }
 
 // paginationKeys are the JSON names of pagePagination.
@@ -194,15 +153,7 @@ func (d *pageDecoder) parsePagination(p *fastParser) bool {
 	}
 	pg := &pagePagination{}
 	d.page.Pagination = pg
-	if p.peek() == '}' {
-		p.i++
-		return true
-	}
-	for {
-		key, ok := p.key()
-		if !ok {
-			return false
-		}
+	return p.members(func(key []byte) bool {
 		switch string(key) {
 		case "has_more":
 			switch {
@@ -214,25 +165,40 @@ func (d *pageDecoder) parsePagination(p *fastParser) bool {
 			default:
 				return false
 			}
+			return true
 		case "next_page":
 			if p.literal("null") {
 				pg.NextPage = nil
-				break
+				return true
 			}
 			var s string
 			if !p.stringField(&s, nil) {
 				return false
 			}
 			pg.NextPage = &s
-		default:
-			if foldsTo(key, paginationKeys...) || !p.skipValue(0) {
-				return false
-			}
+			return true
 		}
-		if p.consume(',') {
-			continue
+		return !foldsTo(key, paginationKeys...) && p.skipValue(0)
+	})
+}
+
+// members reads the members of an object whose '{' has been read, up to
+// and including its '}'. For each key it calls value, which reads that
+// member's value and reports whether it could. It reports false on anything
+// it does not handle.
+func (p *fastParser) members(value func(key []byte) bool) bool {
+	if p.peek() == '}' {
+		p.i++
+		return true
+	}
+	for {
+		key, ok := p.key()
+		if !ok || !value(key) {
+			return false
 		}
-		return p.consume('}')
+		if !p.consume(',') {
+			return p.consume('}')
+		}
 	}
 }
 

@@ -206,8 +206,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	query := r.URL.Query()
 	authorized := s.authorized(r)
 	entry := s.logRequest(r, query, authorized, now)
-	status := 0
-	defer func() { s.setStatus(entry, status) }()
+	// send records the status, then writes the whole answer. Recording
+	// first matters: once the last byte is out, the client may already be
+	// looking at Requests().
+	send := func(code int, contentType string, body []byte) {
+		s.setStatus(entry, code)
+		writeBody(w, code, contentType, body)
+	}
 
 	fault, st, limited := s.admit(r.URL.Path, now)
 	h := w.Header()
@@ -219,7 +224,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if limited {
 		body = appendError(body, CodeRateLimited)
-		status = writeBody(w, http.StatusTooManyRequests, contentTypeJSON, body)
+		send(http.StatusTooManyRequests, contentTypeJSON, body)
 		return
 	}
 
@@ -233,7 +238,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				h.Set(HeaderRetryAfter, strconv.FormatInt(ceilSeconds(fault.RetryAfter), 10))
 			}
 			body = appendError(body, CodeRateLimited)
-			status = writeBody(w, http.StatusTooManyRequests, contentTypeJSON, body)
+			send(http.StatusTooManyRequests, contentTypeJSON, body)
 			return
 		case FaultStatus:
 			code := fault.Code
@@ -241,19 +246,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				code = CodeInternalError
 			}
 			body = appendError(body, code)
-			status = writeBody(w, orDefault(fault.Status, http.StatusInternalServerError), contentTypeJSON, body)
+			send(orDefault(fault.Status, http.StatusInternalServerError), contentTypeJSON, body)
 			return
 		case FaultHTML:
 			st := orDefault(fault.Status, http.StatusBadGateway)
 			body = append(body, proxyHTML(st, http.StatusText(st))...)
-			status = writeBody(w, st, contentTypeHTML, body)
+			send(st, contentTypeHTML, body)
 			return
 		case FaultEmptyBody:
-			status = writeBody(w, http.StatusOK, contentTypeJSON, nil)
+			send(http.StatusOK, contentTypeJSON, nil)
 			return
 		case FaultSlow:
 			if !sleepContext(r.Context(), fault.Delay) {
-				status = StatusClientClosedRequest
+				s.setStatus(entry, StatusClientClosedRequest)
 				return
 			}
 		case FaultWrongType:
@@ -279,15 +284,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	switch kind {
 	case FaultTruncated:
-		status = writeBody(w, code, contentTypeJSON, body[:len(body)/2])
+		send(code, contentTypeJSON, body[:len(body)/2])
 	case FaultResetConnection:
-		status = code
-		// Record the status now: the client sees the connection close
-		// before the deferred record would run.
-		s.setStatus(entry, status)
+		s.setStatus(entry, code)
 		resetMidBody(w, code, body)
 	default:
-		status = writeBody(w, code, contentTypeJSON, body)
+		send(code, contentTypeJSON, body)
 	}
 }
 
@@ -304,15 +306,13 @@ func ceilSeconds(d time.Duration) int64 {
 	return int64((d + time.Second - 1) / time.Second)
 }
 
-// writeBody writes a complete answer with its Content-Length and returns
-// status.
-func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) int {
+// writeBody writes a complete answer with its Content-Length.
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-	return status
 }
 
 // resetMidBody announces the full body, sends half of it and kills the

@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
 	"github.com/onomondo/terraform-provider-onomondo/internal/onomondo"
@@ -120,7 +119,7 @@ func benchAggregate(b *testing.B, n int, keep bool) {
 		return agg
 	}
 	checkServed := func() {
-		for _, r := range benchServed(srv) {
+		for _, r := range srv.Requests() {
 			if r.Status != http.StatusOK {
 				b.Fatalf("the fake answered %s?%s with %d", r.Path, r.RawQuery, r.Status)
 			}
@@ -172,20 +171,6 @@ func benchAggregate(b *testing.B, n int, keep bool) {
 	b.ReportMetric((bare-drain)/float64(n), "bare-alloc-B/record")
 	b.ReportMetric(drain/float64(n), "drain-alloc-B/record")
 	b.ReportMetric(float64(n)*float64(reads)/b.Elapsed().Seconds(), "records/s")
-}
-
-// benchServed returns the fake's request log once every request in it has
-// its status: the fake records a status just after the body is written, so
-// the client can be done with the last page a moment earlier.
-func benchServed(srv *fakeapi.Server) []fakeapi.Request {
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		reqs := srv.Requests()
-		if !slices.ContainsFunc(reqs, func(r fakeapi.Request) bool { return r.Status == 0 }) || time.Now().After(deadline) {
-			return reqs
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
 
 // measureAlloc runs f reads times and returns the bytes allocated per run.

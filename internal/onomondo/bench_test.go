@@ -17,8 +17,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -27,6 +25,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/onomondo/terraform-provider-onomondo/internal/bench/baseline"
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
 	"github.com/onomondo/terraform-provider-onomondo/internal/onomondo"
 )
@@ -106,73 +105,14 @@ func clientRead(ctx context.Context, c *onomondo.Client) (readResult, error) {
 	return r, err
 }
 
-// Bare baseline: what a Go programmer writes with net/http and encoding/json
-// and nothing else: a plain struct, a fresh decode per page, the cursor
-// followed, no retries, no pacing, no aggregation.
-type bareRecord struct {
-	Time        string `json:"time"`
-	BillID      string `json:"bill_id"`
-	SimID       string `json:"sim_id"`
-	ICCID       string `json:"iccid"`
-	SessionID   string `json:"session_id"`
-	Bytes       int64  `json:"bytes"`
-	CountryCode string `json:"country_code"`
-	NetworkType string `json:"network_type"`
-	Network     struct {
-		MCC string `json:"mcc"`
-		MNC string `json:"mnc"`
-	} `json:"network"`
-}
-
-type barePage struct {
-	Usage      []bareRecord `json:"usage"`
-	Pagination struct {
-		HasMore  bool   `json:"has_more"`
-		NextPage string `json:"next_page"`
-	} `json:"pagination"`
-}
-
 func newBareHTTPClient() *http.Client {
 	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 }
 
+// bareRead is one complete read by the bare baseline (package baseline).
 func bareRead(ctx context.Context, hc *http.Client, baseURL string) (readResult, error) {
-	var r readResult
-	cursor := ""
-	for {
-		target := baseURL + "/usage?filter=time:2025&limit=1000"
-		if cursor != "" {
-			target += "&next_page=" + cursor // base64 of the fake: no escaping needed
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
-		if err != nil {
-			return r, err
-		}
-		req.Header.Set("Authorization", benchKey)
-		resp, err := hc.Do(req)
-		if err != nil {
-			return r, err
-		}
-		var p barePage
-		err = json.NewDecoder(resp.Body).Decode(&p)
-		_, _ = io.Copy(io.Discard, resp.Body)
-		_ = resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return r, fmt.Errorf("page %d: status %d", r.pages+1, resp.StatusCode)
-		}
-		if err != nil {
-			return r, err
-		}
-		r.pages++
-		r.records += int64(len(p.Usage))
-		for i := range p.Usage {
-			r.total += p.Usage[i].Bytes
-		}
-		if !p.Pagination.HasMore {
-			return r, nil
-		}
-		cursor = p.Pagination.NextPage
-	}
+	r, err := baseline.Read(ctx, hc, baseURL, benchKey)
+	return readResult{records: r.Records, total: r.Bytes, pages: r.Pages}, err
 }
 
 // checkRead fails b unless r is a complete read of f in full pages.
@@ -354,7 +294,7 @@ func BenchmarkDecodePage(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		b.ReportAllocs()
 		for b.Loop() {
-			var p barePage
+			var p baseline.Page
 			if err := json.NewDecoder(bytes.NewReader(body)).Decode(&p); err != nil {
 				b.Fatal(err)
 			}

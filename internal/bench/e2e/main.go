@@ -27,6 +27,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -43,6 +44,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/onomondo/terraform-provider-onomondo/internal/bench/baseline"
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
 )
 
@@ -384,70 +386,19 @@ func benchSizes(o options, tf, tfrc, providerBin string) ([]sizeResult, error) {
 	return out, nil
 }
 
-// bareRead fetches every page of the read as a bare net/http +
-// encoding/json client would: a plain struct, the cursor followed, no
-// retries, bytes summed. It returns the time taken and checks the totals.
+// bareRead times one read by the bare baseline (package baseline) and
+// checks its totals.
 func bareRead(baseURL string, n int, total int64) (time.Duration, error) {
-	type bareRecord struct {
-		Time        string `json:"time"`
-		BillID      string `json:"bill_id"`
-		SimID       string `json:"sim_id"`
-		ICCID       string `json:"iccid"`
-		SessionID   string `json:"session_id"`
-		Bytes       int64  `json:"bytes"`
-		CountryCode string `json:"country_code"`
-		NetworkType string `json:"network_type"`
-		Network     struct {
-			MCC string `json:"mcc"`
-			MNC string `json:"mnc"`
-		} `json:"network"`
-	}
 	hc := &http.Client{Transport: &http.Transport{}}
 	defer hc.CloseIdleConnections()
 	start := time.Now()
-	cursor, records, sum := "", 0, int64(0)
-	for {
-		target := baseURL + "/usage?filter=time:2025&limit=1000"
-		if cursor != "" {
-			target += "&next_page=" + cursor
-		}
-		req, err := http.NewRequest(http.MethodGet, target, nil)
-		if err != nil {
-			return 0, err
-		}
-		req.Header.Set("Authorization", apiKey)
-		resp, err := hc.Do(req)
-		if err != nil {
-			return 0, err
-		}
-		var p struct {
-			Usage      []bareRecord `json:"usage"`
-			Pagination struct {
-				HasMore  bool   `json:"has_more"`
-				NextPage string `json:"next_page"`
-			} `json:"pagination"`
-		}
-		err = json.NewDecoder(resp.Body).Decode(&p)
-		_, _ = io.Copy(io.Discard, resp.Body)
-		_ = resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return 0, fmt.Errorf("status %d", resp.StatusCode)
-		}
-		if err != nil {
-			return 0, err
-		}
-		records += len(p.Usage)
-		for i := range p.Usage {
-			sum += p.Usage[i].Bytes
-		}
-		if !p.Pagination.HasMore {
-			break
-		}
-		cursor = p.Pagination.NextPage
-	}
+	r, err := baseline.Read(context.Background(), hc, baseURL, apiKey)
 	d := time.Since(start)
-	if records != n || sum != total {
-		return 0, fmt.Errorf("read %d records, %d bytes; want %d, %d", records, sum, n, total)
+	if err != nil {
+		return 0, err
+	}
+	if r.Records != int64(n) || r.Bytes != total {
+		return 0, fmt.Errorf("read %d records, %d bytes; want %d, %d", r.Records, r.Bytes, n, total)
 	}
 	return d, nil
 }

@@ -201,26 +201,16 @@ func BenchmarkPagingThroughput(b *testing.B) {
 
 // BenchmarkReadUsage is the client half of BenchmarkPagingThroughput alone,
 // one read of 100,000 records per op, for -count runs, benchstat and pprof.
-func BenchmarkReadUsage(b *testing.B) {
-	f := benchFleet(pagingRecords(), benchSIMs)
-	total := fleetTotal(f)
-	srv, ts := fakeapi.NewTestServer(fakeapi.Options{APIKey: benchKey, Fleet: f, RateLimit: unlimited})
-	defer ts.Close()
-	c := newBenchClient(b, ts.URL)
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		r, err := clientRead(ctx, c)
-		checkRead(b, "client", r, err, f, total)
-		srv.ResetRequests()
-	}
-}
+func BenchmarkReadUsage(b *testing.B) { benchReadUsage(b, benchSIMs) }
 
 // BenchmarkReadUsageManySIMs is BenchmarkReadUsage with one SIM per record
 // (100,000 SIMs): the worst case for the decoder's table of repeated
 // strings, where sim_id and iccid never repeat.
-func BenchmarkReadUsageManySIMs(b *testing.B) {
-	f := benchFleet(pagingRecords(), pagingRecords())
+func BenchmarkReadUsageManySIMs(b *testing.B) { benchReadUsage(b, pagingRecords()) }
+
+// benchReadUsage reads 100,000 records spread over sims SIMs per op.
+func benchReadUsage(b *testing.B, sims int) {
+	f := benchFleet(pagingRecords(), sims)
 	total := fleetTotal(f)
 	srv, ts := fakeapi.NewTestServer(fakeapi.Options{APIKey: benchKey, Fleet: f, RateLimit: unlimited})
 	defer ts.Close()

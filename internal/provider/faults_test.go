@@ -106,6 +106,14 @@ func TestAccFault_ServerErrorsMidReadRetryThePage(t *testing.T) {
 	})
 }
 
+func queries(reqs []fakeapi.Request) []string {
+	out := make([]string, len(reqs))
+	for i, r := range reqs {
+		out[i] = r.RawQuery
+	}
+	return out
+}
+
 func statuses(reqs []fakeapi.Request) []int {
 	out := make([]int, len(reqs))
 	for i, r := range reqs {
@@ -120,7 +128,19 @@ func TestAccFault_ConnectionResetOnceIsRetried(t *testing.T) {
 	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultResetConnection, After: 1, Times: 1})
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: multiPageConfig(url), ConfigStateChecks: febSums(srv)}},
+		Steps: []resource.TestStep{{
+			Config:            multiPageConfig(url),
+			ConfigStateChecks: febSums(srv),
+			Check: func(*terraform.State) error {
+				// The second request was cut off; the third must ask for the
+				// same page again, and the fourth move on.
+				reqs := srv.Requests()
+				if len(reqs) < 4 || reqs[1].RawQuery != reqs[2].RawQuery || reqs[2].RawQuery == reqs[3].RawQuery {
+					return fmt.Errorf("the broken page was not retried exactly once: %v", queries(reqs))
+				}
+				return nil
+			},
+		}},
 	})
 }
 

@@ -20,7 +20,7 @@ status=0
   TF_ACC=1 TF_LOG=TRACE TF_ACC_LOG_PATH="$out/trace.log" \
   TF_ACC_PERSIST_WORKING_DIR=1 TF_ACC_TEMP_DIR="$out/work" \
   TF_CLI_CONFIG_FILE="$REPO_ROOT/scripts/test.tfrc" CHECKPOINT_DISABLE=1 \
-    go test -count=1 -timeout 20m -run 'TestAcc' -v ./internal/provider/ >"$out/test-output.txt" 2>&1
+    go test -count=1 -timeout 20m -skip '^TestAcc' -v ./internal/provider/ >"$out/test-output.txt" 2>&1
 ) || status=$?
 if [[ $status -ne 0 ]]; then
   tail -n 60 "$out/test-output.txt"

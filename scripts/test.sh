@@ -2,7 +2,7 @@
 # The whole test suite: unit tests, and acceptance tests that drive the
 # provider through a real terraform binary against the in-process fake
 # Onomondo API. Needs no network. Extra arguments go to `go test`
-# (e.g. scripts/test.sh -run TestAccUsage -v).
+# (e.g. scripts/test.sh -run TestUsageDataSource -v).
 . "$(dirname "$0")/lib.sh"
 
 ensure_terraform

@@ -96,9 +96,17 @@ type binaryTerraform struct {
 
 func newBinaryTerraform(t *testing.T) *binaryTerraform {
 	t.Helper()
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Fatal("no terraform on PATH: run the suite through scripts/test.sh, which builds one when missing")
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("runs the real terraform binary: set TF_ACC=1 (scripts/test.sh does)")
+	}
+	// The same CLI terraform-plugin-testing uses: TF_ACC_TERRAFORM_PATH when
+	// set (the CLI matrix), else terraform on PATH.
+	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if tf == "" {
+		var err error
+		if tf, err = exec.LookPath("terraform"); err != nil {
+			t.Fatal("no terraform on PATH: run the suite through scripts/test.sh, which builds one when missing")
+		}
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")

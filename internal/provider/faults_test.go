@@ -18,9 +18,13 @@ import (
 // right number or a clear error, never a wrong number, a hang or a leak.
 // Each test bounds its own run time.
 
-// boundTime fails the test if it ran longer than max.
+// boundTime runs the test in parallel with the others and fails it if it
+// ran longer than bound, counted from when it resumed: tests that call it use
+// resource.Test, since resource.ParallelTest would call t.Parallel again and
+// the clock would include the time spent waiting for the serial tests.
 func boundTime(t *testing.T, bound time.Duration) {
 	t.Helper()
+	t.Parallel()
 	start := time.Now()
 	t.Cleanup(func() {
 		if took := time.Since(start); took > bound {
@@ -43,12 +47,12 @@ func febSums(srv *fakeapi.Server) []statecheck.StateCheck {
 	return sumChecks("data.onomondo_usage.feb", sumRecords(selectRecords(srv.Fleet(), "2025-02", "")), true)
 }
 
-func TestAccFault_RateLimitWaitsForReset(t *testing.T) {
+func TestFaults_RateLimitWaitsForReset(t *testing.T) {
 	boundTime(t, 40*time.Second)
 	srv, url := newFake(t, fakeapi.Options{})
 	const delay = 3 * time.Second
 	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultRateLimit, Delay: delay, After: 2, Times: 1})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            multiPageConfig(url),
@@ -83,11 +87,11 @@ func TestAccFault_RateLimitWaitsForReset(t *testing.T) {
 	})
 }
 
-func TestAccFault_ServerErrorsMidReadRetryThePage(t *testing.T) {
+func TestFaults_ServerErrorsMidReadRetryThePage(t *testing.T) {
 	boundTime(t, 40*time.Second)
 	srv, url := newFake(t, fakeapi.Options{})
 	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultStatus, Status: 503, After: 3, Times: 2})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            multiPageConfig(url),
@@ -122,11 +126,11 @@ func statuses(reqs []fakeapi.Request) []int {
 	return out
 }
 
-func TestAccFault_ConnectionResetOnceIsRetried(t *testing.T) {
+func TestFaults_ConnectionResetOnceIsRetried(t *testing.T) {
 	boundTime(t, 30*time.Second)
 	srv, url := newFake(t, fakeapi.Options{})
 	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultResetConnection, After: 1, Times: 1})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            multiPageConfig(url),
@@ -146,7 +150,7 @@ func TestAccFault_ConnectionResetOnceIsRetried(t *testing.T) {
 
 // Faults that persist end the read with a clear error naming the endpoint
 // and the status.
-func TestAccFault_BadAnswersAreClearErrors(t *testing.T) {
+func TestFaults_BadAnswersAreClearErrors(t *testing.T) {
 	boundTime(t, 60*time.Second)
 	cases := []struct {
 		name  string
@@ -172,7 +176,7 @@ func TestAccFault_BadAnswersAreClearErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, url := newFake(t, fakeapi.Options{})
 			srv.InjectFault(tc.fault)
-			resource.UnitTest(t, resource.TestCase{
+			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      multiPageConfig(url, `max_retries = 0`),
@@ -186,11 +190,11 @@ func TestAccFault_BadAnswersAreClearErrors(t *testing.T) {
 	}
 }
 
-func TestAccFault_SlowServerTimesOut(t *testing.T) {
+func TestFaults_SlowServerTimesOut(t *testing.T) {
 	boundTime(t, 20*time.Second)
 	srv, url := newFake(t, fakeapi.Options{})
 	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultSlow, Delay: 30 * time.Second})
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      multiPageConfig(url, `request_timeout = "1s"`, `max_retries = 1`),
@@ -199,7 +203,7 @@ func TestAccFault_SlowServerTimesOut(t *testing.T) {
 	})
 }
 
-func TestAccFault_ManyReadsShareOneRateLimitBudget(t *testing.T) {
+func TestFaults_ManyReadsShareOneRateLimitBudget(t *testing.T) {
 	boundTime(t, 90*time.Second)
 	srv, url := newFake(t, fakeapi.Options{RateLimit: 30, RateWindow: 2 * time.Second})
 	f := srv.Fleet()
@@ -219,7 +223,7 @@ data "onomondo_sim_usage" "s%d" {
 `, i, sim.ID)
 		checks = append(checks, sumChecks(fmt.Sprintf("data.onomondo_sim_usage.s%d", i), sumRecords(selectRecords(f, "2025-02", sim.ID)), false)...)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            cfg.String(),

@@ -54,7 +54,7 @@ func TestFormatBytesFunction_Valid(t *testing.T) {
 `)
 	checks = append(checks, statecheck.ExpectKnownOutputValue("round_trip", knownvalue.Int64Exact(1610612736)))
 
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionVersionChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -80,7 +80,7 @@ func TestFormatBytesFunction_Refusals(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				TerraformVersionChecks:   functionVersionChecks,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -97,7 +97,7 @@ func TestFormatBytesFunction_Refusals(t *testing.T) {
 func TestFormatBytesFunction_NotANumber(t *testing.T) {
 	// Terraform itself refuses a string that is not a number before the
 	// provider is called.
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionVersionChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -114,7 +114,7 @@ output "test" {
 }
 
 func TestFormatBytesFunction_Null(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionVersionChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -134,7 +134,7 @@ output "test" {
 // apply gives an unknown result in the plan and the formatted value after
 // apply.
 func TestFormatBytesFunction_Unknown(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionVersionChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

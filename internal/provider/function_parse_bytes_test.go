@@ -83,7 +83,7 @@ func TestParseBytesFunction_Valid(t *testing.T) {
 `)
 	checks = append(checks, statecheck.ExpectKnownOutputValue("threshold", knownvalue.Bool(true)))
 
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionVersionChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -120,7 +120,7 @@ func TestParseBytesFunction_Refusals(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			resource.UnitTest(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				TerraformVersionChecks:   functionVersionChecks,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -136,7 +136,7 @@ func TestParseBytesFunction_Refusals(t *testing.T) {
 }
 
 func TestParseBytesFunction_Null(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionVersionChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -155,7 +155,7 @@ output "test" {
 // TestParseBytesFunction_Unknown checks that an argument known only after
 // apply gives an unknown result in the plan and the parsed value after apply.
 func TestParseBytesFunction_Unknown(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionVersionChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{

@@ -23,7 +23,7 @@ func TestProviderSchema_APIKeyIsSensitive(t *testing.T) {
 	}
 }
 
-func TestAccProvider_InvalidSettingsRefused(t *testing.T) {
+func TestProvider_InvalidSettingsRefused(t *testing.T) {
 	t.Setenv(EnvAPIKey, "")
 	srv, url := newFake(t, fakeapi.Options{})
 	ds := `
@@ -51,16 +51,16 @@ request_timeout = "10ms"`), ExpectError: regexp.MustCompile(`outside the allowed
 api_key = "k"
 max_retries = -1`), ExpectError: regexp.MustCompile(`max_retries.*between 0 and 20`)},
 	}
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 	noRequests(t, srv)
 }
 
-func TestAccProvider_EnvironmentFallbacks(t *testing.T) {
+func TestProvider_EnvironmentFallbacks(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	t.Setenv(EnvAPIKey, testAPIKey)
 	t.Setenv(EnvBaseURL, url)
 	want := sumRecords(selectRecords(srv.Fleet(), "2025-01-05", ""))
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `
@@ -88,9 +88,9 @@ data "onomondo_usage" "x" {
 // the leak check covers testAPIKey, which tests pass through the environment.
 const configAPIKey = "onok_cfgkey.Y29uZmlnLWtleS1zZWNyZXQ"
 
-func TestAccProvider_APIKeyFromConfigWinsOverEnvironment(t *testing.T) {
+func TestProvider_APIKeyFromConfigWinsOverEnvironment(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{APIKey: configAPIKey})
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url, `api_key = "`+configAPIKey+`"`) + `
@@ -106,10 +106,10 @@ data "onomondo_usage" "x" {
 	})
 }
 
-func TestAccProvider_EnvironmentBaseURLChecked(t *testing.T) {
+func TestProvider_EnvironmentBaseURLChecked(t *testing.T) {
 	t.Setenv(EnvAPIKey, testAPIKey)
 	t.Setenv(EnvBaseURL, "http://198.51.100.7")
-	resource.UnitTest(t, resource.TestCase{
+	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      `data "onomondo_usage" "x" { time = "2025" }`,
@@ -118,9 +118,9 @@ func TestAccProvider_EnvironmentBaseURLChecked(t *testing.T) {
 	})
 }
 
-func TestAccProvider_UnknownAPIKeyRefused(t *testing.T) {
+func TestProvider_UnknownAPIKeyRefused(t *testing.T) {
 	_, url := newFake(t, fakeapi.Options{})
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: `

@@ -12,12 +12,12 @@ import (
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
 )
 
-func TestAccSimUsage_ByICCIDAndByID(t *testing.T) {
+func TestSimUsageDataSource_ByICCIDAndByID(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	sim := srv.Fleet().SIMs[5]
 	all := sumRecords(selectRecords(srv.Fleet(), "", sim.ID))
 	feb := sumRecords(selectRecords(srv.Fleet(), "2025-02", sim.ID))
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + fmt.Sprintf(`
@@ -42,10 +42,10 @@ data "onomondo_sim_usage" "by_id" {
 	})
 }
 
-func TestAccSimUsage_FiltersReachTheAPI(t *testing.T) {
+func TestSimUsageDataSource_FiltersReachTheAPI(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	sim := srv.Fleet().SIMs[2].ID
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + fmt.Sprintf(`

@@ -13,7 +13,7 @@ import (
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
 )
 
-func TestAccTagUsage_EveryAnswerShape(t *testing.T) {
+func TestTagUsageDataSource_EveryAnswerShape(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	tag := srv.Fleet().Tags[0]
 	total := srv.Fleet().TagTotal(tag.ID)
@@ -58,7 +58,7 @@ data "onomondo_tag_usage" "fleet" {
 			statecheck.ExpectKnownValue(addr, tfjsonpath.New("response_json"), knownvalue.NotNull()),
 		},
 	})
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
 
 // regexpQuote matches the answer kept in response_json: the tag's id for the

@@ -15,10 +15,10 @@ import (
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
 )
 
-func TestAccUsage_ArgumentsReachTheAPI(t *testing.T) {
+func TestUsageDataSource_ArgumentsReachTheAPI(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	sim := srv.Fleet().SIMs[3].ID
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -52,10 +52,10 @@ data "onomondo_usage" "many" {
 	})
 }
 
-func TestAccUsage_NextPageReachesTheAPI(t *testing.T) {
+func TestUsageDataSource_NextPageReachesTheAPI(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	var cursor string
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + `
@@ -83,13 +83,13 @@ data "onomondo_usage" "next" {
 	})
 }
 
-func TestAccUsage_MultiPageTotalsMatchTheFleet(t *testing.T) {
+func TestUsageDataSource_MultiPageTotalsMatchTheFleet(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	want := sumRecords(selectRecords(srv.Fleet(), "2025-02", ""))
 	if want.count < 300 {
 		t.Fatalf("fleet too small for a multi-page test: %d records", want.count)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + `
@@ -123,7 +123,7 @@ data "onomondo_usage" "feb" {
 	})
 }
 
-func TestAccUsage_RecordsAreTyped(t *testing.T) {
+func TestUsageDataSource_RecordsAreTyped(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	f := srv.Fleet()
 	first := f.Records[0]
@@ -131,7 +131,7 @@ func TestAccUsage_RecordsAreTyped(t *testing.T) {
 	recs := selectRecords(f, day, first.SimID)
 	want := sumRecords(recs)
 	r0 := recs[0]
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + fmt.Sprintf(`
@@ -159,12 +159,12 @@ data "onomondo_usage" "day" {
 	})
 }
 
-func TestAccUsage_MaxRecordsThenResumeAddsUp(t *testing.T) {
+func TestUsageDataSource_MaxRecordsThenResumeAddsUp(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	all := selectRecords(srv.Fleet(), "2025-03", "")
 	const capAt = 250 // inside the third page of 100
 	head, tail := sumRecords(all[:capAt]), sumRecords(all[capAt:])
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + fmt.Sprintf(`
@@ -204,7 +204,7 @@ output "adds_up" {
 	})
 }
 
-func TestAccUsage_GroupHours(t *testing.T) {
+func TestUsageDataSource_GroupHours(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	f := srv.Fleet()
 	sim := f.SIMs[0].ID
@@ -218,7 +218,7 @@ func TestAccUsage_GroupHours(t *testing.T) {
 	if want.count >= int64(len(raw)) {
 		t.Fatalf("fleet has no hour with two chunks for SIM %s; the test would prove nothing", sim)
 	}
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + fmt.Sprintf(`
@@ -235,11 +235,11 @@ data "onomondo_usage" "hourly" {
 	})
 }
 
-func TestAccUsage_Offset(t *testing.T) {
+func TestUsageDataSource_Offset(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	all := selectRecords(srv.Fleet(), "2025-04-02", "")
 	want := sumRecords(all[10:])
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + `
@@ -254,7 +254,7 @@ data "onomondo_usage" "skip" {
 	})
 }
 
-func TestAccUsage_InvalidInputRefusedAtPlanTime(t *testing.T) {
+func TestUsageDataSource_InvalidInputRefusedAtPlanTime(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	cases := []struct{ body, want string }{
 		{`time = "2024-02-30"`, `"2024-02-30" is not a real date`},
@@ -288,14 +288,14 @@ func TestAccUsage_InvalidInputRefusedAtPlanTime(t *testing.T) {
 			ExpectError: regexp.MustCompile(`not a tag id`),
 		},
 	)
-	resource.UnitTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 	noRequests(t, srv)
 }
 
-func TestAccUsage_UnknownArgumentDefersTheRead(t *testing.T) {
+func TestUsageDataSource_UnknownArgumentDefersTheRead(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	want := sumRecords(selectRecords(srv.Fleet(), "2025-01", ""))
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + `
@@ -316,9 +316,9 @@ data "onomondo_usage" "later" {
 	})
 }
 
-func TestAccUsage_PlanTimestampMonth(t *testing.T) {
+func TestUsageDataSource_PlanTimestampMonth(t *testing.T) {
 	_, url := newFake(t, fakeapi.Options{})
-	resource.UnitTest(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + `

@@ -53,3 +53,29 @@ workdir() {
   mkdir -p "$dir"
   printf '%s\n' "$dir"
 }
+
+# TOOLS_CACHE holds tools built from source, outside the clone, one folder
+# per tool and version, so a later run on the same machine (a fresh clone
+# included) reuses them, while a fresh machine builds them once.
+TOOLS_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-onomondo/tools"
+export TOOLS_CACHE
+
+# go_tool_cached NAME VERSION PACKAGE [GO-INSTALL-FLAGS...] builds PACKAGE@VERSION
+# with `go install` into $TOOLS_CACHE/NAME-VERSION/ unless it is already
+# there, and prints the binary's path. Progress goes to stderr.
+#   opa="$(go_tool_cached opa v1.22.3 github.com/open-policy-agent/opa)"
+go_tool_cached() {
+  local name="$1" version="$2" pkg="$3"
+  shift 3
+  local dir="$TOOLS_CACHE/$name-$version"
+  local bin="$dir/$(basename "$pkg")"
+  [[ "$(basename "$pkg")" =~ ^v[0-9]+$ ]] && bin="$dir/$name" # .../v2 module paths
+  if [[ ! -x "$bin" ]]; then
+    log "building $name $version from source into $dir (once per machine)"
+    mkdir -p "$dir"
+    GOBIN="$dir" go install "$@" "$pkg@$version" >&2
+    [[ -x "$bin" ]] || bin="$dir/$name"
+    [[ -x "$bin" ]] || { log "go install $pkg@$version left no binary in $dir"; return 1; }
+  fi
+  printf '%s\n' "$bin"
+}

@@ -74,22 +74,28 @@ func parseUsageQuery(v url.Values, simEndpoint bool) (usageQuery, *apiError) {
 	return q, nil
 }
 
-// parseFilters reads filter=key:value (exactly one) or filter[]=key:value
-// (one or more), never both.
-func (q *usageQuery) parseFilters(v url.Values, simEndpoint bool) *apiError {
+// rawFilters returns the filter terms of a query: filter=key:value (exactly
+// one) or filter[]=key:value (one or more), never both.
+func rawFilters(v url.Values) ([]string, *apiError) {
 	single, hasSingle := v[paramFilter]
 	multi, hasMulti := v[paramFilterArray]
-	var raw []string
 	switch {
 	case hasSingle && hasMulti:
-		return badRequest(CodeInvalidFilter)
+		return nil, badRequest(CodeInvalidFilter)
 	case hasSingle:
 		if len(single) != 1 {
-			return badRequest(CodeInvalidFilter)
+			return nil, badRequest(CodeInvalidFilter)
 		}
-		raw = single
-	case hasMulti:
-		raw = multi
+		return single, nil
+	}
+	return multi, nil
+}
+
+// parseFilters reads the filters of a usage query.
+func (q *usageQuery) parseFilters(v url.Values, simEndpoint bool) *apiError {
+	raw, aerr := rawFilters(v)
+	if aerr != nil {
+		return aerr
 	}
 	if len(raw) == 0 {
 		if simEndpoint {

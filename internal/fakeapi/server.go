@@ -49,6 +49,17 @@ type Options struct {
 	// Now is the server's clock (default time.Now); rate-limit windows and
 	// Request.Time use it.
 	Now func() time.Time
+	// Period is any instant of the current data-limit period, the UTC month
+	// whose usage GET /sims reports as data_limit.used (default: the month
+	// of the fleet's last record, 2025-04 for the default fleet); see
+	// Server.Period.
+	Period time.Time
+	// SIMPaging is the initial paging style of GET /sims (default
+	// SIMPagingCursor); see SetSIMPaging.
+	SIMPaging SIMPaging
+	// SIMPageLimit is the most SIMs one GET /sims page holds, whatever limit
+	// asks for (default and at most 1000).
+	SIMPageLimit int
 }
 
 // Server is the fake API. It is an http.Handler and safe for concurrent
@@ -63,6 +74,12 @@ type Server struct {
 
 	tagShape atomic.Int32
 	cache    listCache // group=hours lists and tag usage lists
+
+	simPaging            atomic.Int32
+	simPageLimit         int
+	periodFrom, periodTo time.Time
+	simOnce              sync.Once
+	simState             []simState // per SIM; see simStates
 
 	faultMu sync.Mutex
 	faults  []Fault
@@ -112,6 +129,11 @@ func New(opts Options) *Server {
 	}
 	s.limiter = newLimiter(limit, window)
 	s.tagShape.Store(int32(opts.TagShape))
+	s.simPaging.Store(int32(opts.SIMPaging))
+	s.simPageLimit = opts.SIMPageLimit
+	if s.simPageLimit <= 0 || s.simPageLimit > MaxLimit {
+		s.simPageLimit = MaxLimit
+	}
 
 	if len(opts.KeyTags) > 0 {
 		s.keyTags = make(map[string]bool, len(opts.KeyTags))
@@ -123,7 +145,8 @@ func New(opts Options) *Server {
 			s.allowed[i] = slices.ContainsFunc(sim.Tags, func(t string) bool { return s.keyTags[t] })
 		}
 	}
-	s.fleet.idx()
+	s.fleet.idx() // sorts a hand-made fleet's records: periodOf needs the last
+	s.periodFrom, s.periodTo = periodOf(opts.Period, s.fleet)
 	return s
 }
 
@@ -361,6 +384,9 @@ func (s *Server) answer(b []byte, r *http.Request, q url.Values, authorized bool
 	}
 	if !authorized {
 		return b, errUnauthorized
+	}
+	if r.URL.Path == "/sims" || strings.HasPrefix(r.URL.Path, "/sims/") {
+		return s.sims(b, r.URL.Path, q, enc)
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/usage")
 	switch {

@@ -5,11 +5,25 @@ import (
 	"fmt"
 )
 
-// Page is one page of a cursor-paged list.
+// Page is one page of a paged list. A cursor-paged answer
+// (pagination.has_more and next_page) sets HasMore and Next. An offset-paged
+// answer (count, limit, offset, total) sets ByOffset, and HasMore with
+// NextOffset, the offset where the next page starts (see offsetPage).
 type Page[T any] struct {
 	Items   []T
 	HasMore bool
 	Next    string // cursor of the next page; "" when absent, null or empty
+
+	ByOffset   bool
+	NextOffset int64
+}
+
+// Position is where a page starts: at the cursor Cursor ("" for the first
+// page of a cursor-paged read), or, once an answer was offset-paged, at
+// Offset.
+type Position struct {
+	Cursor string
+	Offset int64
 }
 
 // Pagination says where a read stopped. NextPage is "" when the read reached
@@ -40,19 +54,25 @@ const maxEmptyPages = 10
 // maxItems (0: no cap), by asking the last page for only the items still
 // wanted.
 //
-// It refuses to loop: a cursor seen before, HasMore without a cursor, a page
-// with more items than asked for, or a run of empty pages that claim more are
-// errors that name the page.
+// Each answer decides how the next page is found: by its cursor, or, for an
+// offset-paged answer, by its NextOffset; fetch gets that Position.
+//
+// It refuses to loop: a cursor seen before, HasMore without a cursor, an
+// offset that does not advance, a read that switches between cursor and
+// offset paging, a page with more items than asked for, or a run of empty
+// pages that claim more are errors that name the page.
 func paginate[T any](
 	ctx context.Context,
 	start string,
 	pageSize int,
 	maxItems int64,
-	fetch func(ctx context.Context, cursor string, limit int, page int) (Page[T], error),
+	fetch func(ctx context.Context, at Position, limit int, page int) (Page[T], error),
 	visit func(items []T) error,
 ) (ReadResult, error) {
 	var res ReadResult
 	cursor := start
+	at := Position{Cursor: start}
+	byOffset := false // how page 1 was paged
 	seen := map[string]int{}
 	if start != "" {
 		seen[start] = 0
@@ -68,11 +88,16 @@ func paginate[T any](
 				limit = int(left)
 			}
 		}
-		p, err := fetch(ctx, cursor, limit, page)
+		p, err := fetch(ctx, at, limit, page)
 		if err != nil {
 			return res, err
 		}
 		res.Pages = page
+		if page == 1 {
+			byOffset = p.ByOffset
+		} else if err := samePaging(page, byOffset, p.ByOffset); err != nil {
+			return res, err
+		}
 		asked := limit
 		if asked <= 0 {
 			asked = MaxPageSize
@@ -93,6 +118,14 @@ func paginate[T any](
 			res.Pagination = Pagination{}
 			return res, nil
 		}
+		if p.ByOffset {
+			if p.NextOffset <= at.Offset {
+				return res, pagingError(page, fmt.Errorf("page %d (offset %d) says more follow from offset %d: the read would not advance", page, at.Offset, p.NextOffset))
+			}
+			at = Position{Offset: p.NextOffset}
+			res.Pagination = Pagination{HasMore: true}
+			continue
+		}
 		if p.Next == "" {
 			return res, pagingError(page, fmt.Errorf("page %d says has_more but gives no next_page cursor", page))
 		}
@@ -108,12 +141,57 @@ func paginate[T any](
 		}
 		seen[p.Next] = page
 		cursor = p.Next
+		at = Position{Cursor: cursor}
 		res.Pagination = Pagination{HasMore: true, NextPage: p.Next}
 		if maxItems > 0 && res.Records >= maxItems {
 			res.StoppedAtMax = true
 			return res, nil
 		}
 	}
+}
+
+// samePaging refuses a read whose answers switch between cursor and offset
+// paging: the position of the next page would be guesswork.
+func samePaging(page int, first, now bool) error {
+	if first == now {
+		return nil
+	}
+	style := map[bool]string{false: "cursor paging (pagination.next_page)", true: "offset paging (count/limit/offset/total)"}
+	return pagingError(page, fmt.Errorf("page %d uses %s but page 1 used %s", page, style[now], style[first]))
+}
+
+// offsetPage works out, from an offset-paged answer, whether more follow and
+// where: asked is the position and page size the request asked for, n the
+// items the answer held, and offset, limit and total its fields (nil when
+// absent or null). With a total, the read goes on until offset+n reaches
+// it; without one, while pages come back full (n at least the page size:
+// the answer's limit when it gives a smaller one, else the one asked for;
+// askedLimit 0 is the API's default of MaxPageSize).
+//
+// An answer that contradicts the request or itself is an error: an offset
+// other than the one asked for, more items than the total, or an empty
+// page while the total says more follow (the read would be short).
+func offsetPage(asked Position, askedLimit, n int, offset, limit, total *int64) (hasMore bool, next int64, err error) {
+	if offset != nil && *offset != asked.Offset {
+		return false, 0, fmt.Errorf("the answer is for offset %d, but offset %d was asked for", *offset, asked.Offset)
+	}
+	next = asked.Offset + int64(n)
+	switch {
+	case total != nil && next > *total:
+		return false, 0, fmt.Errorf("the answer holds %d items from offset %d, more than its total of %d", n, asked.Offset, *total)
+	case total != nil && next < *total && n == 0:
+		return false, 0, fmt.Errorf("the page at offset %d is empty, but the answer's total says %d: the read would be incomplete", asked.Offset, *total)
+	case total != nil:
+		return next < *total, next, nil
+	}
+	size := int64(askedLimit)
+	if size <= 0 {
+		size = MaxPageSize
+	}
+	if limit != nil && *limit > 0 && *limit < size {
+		size = *limit
+	}
+	return n > 0 && int64(n) >= size, next, nil
 }
 
 func pagingError(page int, err error) *Error {

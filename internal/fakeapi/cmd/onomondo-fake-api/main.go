@@ -50,6 +50,8 @@ type config struct {
 	rateLimit  int
 	rateWindow time.Duration
 	tagShape   fakeapi.TagShape
+	simPaging  fakeapi.SIMPaging
+	period     time.Time // zero: the fleet's last month
 }
 
 // parseFlags parses args; getenv supplies the key's fallback.
@@ -68,6 +70,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&c.rateWindow, "rate-window", fakeapi.DefaultRateWindow, "rate-limit window (whole seconds)")
 	shape := fs.String("tag-shape", fakeapi.TagShapeBytes.String(),
 		"shape of tag-total answers: bytes, total, total_bytes, usage, usage_records, no_total")
+	paging := fs.String("sim-paging", fakeapi.SIMPagingCursor.String(),
+		"paging style of GET /sims answers: cursor, offset, bare")
+	period := fs.String("period", "", "data-limit `month` (YYYY-MM) whose usage GET /sims reports as used (default: the fleet's last month)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -77,6 +82,14 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	var err error
 	if c.tagShape, err = fakeapi.ParseTagShape(*shape); err != nil {
 		return c, err
+	}
+	if c.simPaging, err = fakeapi.ParseSIMPaging(*paging); err != nil {
+		return c, err
+	}
+	if *period != "" {
+		if c.period, err = time.Parse("2006-01", *period); err != nil {
+			return c, fmt.Errorf("-period %q: want a month YYYY-MM", *period)
+		}
 	}
 	if c.rateLimit < 1 {
 		return c, fmt.Errorf("-rate-limit must be at least 1, got %d", c.rateLimit)
@@ -122,6 +135,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		RateLimit:  c.rateLimit,
 		RateWindow: c.rateWindow,
 		TagShape:   c.tagShape,
+		SIMPaging:  c.simPaging,
+		Period:     c.period,
 	})
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
@@ -142,7 +157,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 
-	printBanner(stderr, srv.Fleet(), baseURL, c)
+	printBanner(stderr, srv, baseURL, c)
 	if c.urlFile != "" {
 		if err := writeFileAtomic(c.urlFile, baseURL+"\n"); err != nil {
 			_ = hs.Close()
@@ -169,7 +184,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 }
 
 // printBanner tells the user where the server is and what it serves.
-func printBanner(w io.Writer, f *fakeapi.Fleet, baseURL string, c config) {
+func printBanner(w io.Writer, srv *fakeapi.Server, baseURL string, c config) {
+	f := srv.Fleet()
+	from, _ := srv.Period()
 	var b strings.Builder
 	fmt.Fprintf(&b, "onomondo-fake-api listening on %s\n", baseURL)
 	if c.apiKey == fakeapi.DemoAPIKey {
@@ -178,6 +195,7 @@ func printBanner(w io.Writer, f *fakeapi.Fleet, baseURL string, c config) {
 		b.WriteString("  API key: the one given by -api-key or $" + envAPIKey + "\n")
 	}
 	fmt.Fprintf(&b, "  rate limit: %d requests per %s; tag-total shape: %s\n", c.rateLimit, c.rateWindow, c.tagShape)
+	fmt.Fprintf(&b, "  GET /sims: %s paging; data limits count the usage of %s\n", c.simPaging, from.Format("2006-01"))
 	fmt.Fprintf(&b, "  fleet: %d SIMs, %d tags, %d usage records", len(f.SIMs), len(f.Tags), len(f.Records))
 	if n := len(f.Records); n > 0 {
 		fmt.Fprintf(&b, " from %s to %s", f.Records[0].Time.Format(time.DateOnly), f.Records[n-1].Time.Format(time.DateOnly))

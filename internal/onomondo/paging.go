@@ -164,9 +164,11 @@ func samePaging(page int, first, now bool) error {
 // where: asked is the position and page size the request asked for, n the
 // items the answer held, and offset, limit and total its fields (nil when
 // absent or null). With a total, the read goes on until offset+n reaches
-// it; without one, while pages come back full (n at least the page size:
-// the answer's limit when it gives a smaller one, else the one asked for;
-// askedLimit 0 is the API's default of MaxPageSize).
+// it. Without one, it goes on while pages come back full, a full page
+// being as large as the answer's limit (or the one asked for, if smaller);
+// and when the answer does not even say its limit, until a page comes back
+// empty: a server may serve fewer than asked for, so a short page proves
+// nothing (askedLimit 0 is the API's default of MaxPageSize).
 //
 // An answer that contradicts the request or itself is an error: an offset
 // other than the one asked for, more items than the total, or an empty
@@ -183,15 +185,14 @@ func offsetPage(asked Position, askedLimit, n int, offset, limit, total *int64) 
 		return false, 0, fmt.Errorf("the page at offset %d is empty, but the answer's total says %d: the read would be incomplete", asked.Offset, *total)
 	case total != nil:
 		return next < *total, next, nil
+	case limit == nil || *limit <= 0:
+		return n > 0, next, nil
 	}
 	size := int64(askedLimit)
 	if size <= 0 {
 		size = MaxPageSize
 	}
-	if limit != nil && *limit > 0 && *limit < size {
-		size = *limit
-	}
-	return n > 0 && int64(n) >= size, next, nil
+	return int64(n) >= min(size, *limit), next, nil
 }
 
 func pagingError(page int, err error) *Error {

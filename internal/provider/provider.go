@@ -181,12 +181,14 @@ func (p *OnomondoProvider) Resources(context.Context) []func() resource.Resource
 	return nil
 }
 
-// DataSources lists the usage data sources.
+// DataSources lists the data sources.
 func (p *OnomondoProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewUsageDataSource,
 		NewSimUsageDataSource,
 		NewTagUsageDataSource,
+		NewSimsDataSource,
+		NewSimDataSource,
 	}
 }
 

@@ -96,7 +96,7 @@ func (d *SimsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			},
 			"ids_by_tag_name": schema.MapAttribute{
 				MarkdownDescription: "Tag name to the sorted ids of the SIMs in `sims` carrying it. A tag no SIM in `sims` " +
-					"carries has no entry: look it up with a default, `lookup(self.ids_by_tag_name, \"production\", [])`.",
+					"carries has no entry: look it up with a default, `lookup(data.onomondo_sims.all.ids_by_tag_name, \"production\", [])`.",
 				Computed:    true,
 				ElementType: types.ListType{ElemType: types.StringType},
 			},
@@ -107,7 +107,7 @@ func (d *SimsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			},
 			"label_by_id": schema.MapAttribute{
 				MarkdownDescription: "SIM id to label, for messages that name SIMs the way people know them. SIMs without a " +
-					"label have no entry: `lookup(self.label_by_id, id, id)` falls back to the id.",
+					"label have no entry: `lookup(data.onomondo_sims.all.label_by_id, id, id)` falls back to the id.",
 				Computed:    true,
 				ElementType: types.StringType,
 			},

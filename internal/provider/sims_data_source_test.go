@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
+	"github.com/onomondo/terraform-provider-onomondo/internal/onomondo"
 )
 
 // What the SIM data sources must show is worked out here from the fake's
@@ -415,4 +417,23 @@ func TestSimsDataSource_OverNinetyPercentOfDataLimit(t *testing.T) {
 			},
 		}},
 	})
+}
+
+func TestFilterByTags(t *testing.T) {
+	sims := []onomondo.SIM{
+		{ID: "000000001", Tags: []onomondo.SIMTag{{ID: "aaaaaaaa-0000-4000-8000-000000000001", Name: "a"}}},
+		{ID: "000000002", Tags: []onomondo.SIMTag{{ID: "bbbbbbbb-0000-4000-8000-000000000002", Name: "b"}, {ID: "aaaaaaaa-0000-4000-8000-000000000001", Name: "a"}}},
+		{ID: "000000003"},
+	}
+	var diags diag.Diagnostics
+	if got := filterByTags(sims, nil, nil, &diags); len(got) != 3 || diags.HasError() || diags.WarningsCount() != 0 {
+		t.Fatalf("no tags: %d SIMs, %v", len(got), diags)
+	}
+	got := filterByTags(sims, []string{"BBBBBBBB-0000-4000-8000-000000000002", "cccccccc-0000-4000-8000-000000000003"}, []string{"a", "A"}, &diags)
+	if len(got) != 2 || got[0].ID != "000000001" || got[1].ID != "000000002" {
+		t.Fatalf("kept %+v", got)
+	}
+	if diags.WarningsCount() != 1 || !strings.Contains(diags[0].Detail(), `tag id "cccccccc-0000-4000-8000-000000000003", tag name "A"`) {
+		t.Fatalf("warnings %v", diags)
+	}
 }

@@ -476,3 +476,38 @@ func TestListSIMsFaults(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeSIMsPage: any body decodes to a page or to an error worded for
+// a user (never go-json-experiment's raw "json:" / "jsontext:" text), and a
+// decoded page keeps the promises of SIM: lower-case country codes,
+// non-negative byte counts, offset members only on offset-paged answers.
+func FuzzDecodeSIMsPage(f *testing.F) {
+	for _, seed := range []string{
+		`{"sims":[{"id":"000000001","network":{"country_code":"NO"},"data_limit":{"used":null,"total":1e7}}],"pagination":{"has_more":true,"next_page":"x"}}`,
+		`{"count":1,"limit":20,"offset":0,"total":1,"sims":[{"id":"000000001","label":null,"tags":[{"id":"t","name":"n"}]}]}`,
+		`{"sims":[]}`, `{}`, `[]`, `null`, ``, `{"sims":[{"id":1}]}`, `{"sims":[{"data_limit":{"used":"1"}}]}`,
+		`{"sims":[],"total":1,"total":2}`, `{"sims":[{"online_at":"2024-01-22 02:23:47"}]}`, "{\"sims\":[{\"label\":\"\xff\"}]}",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p, err := decodeSIMsPage(body)
+		if err != nil {
+			if msg := err.Error(); msg == "" || strings.HasPrefix(msg, "json:") || strings.HasPrefix(msg, "jsontext:") {
+				t.Fatalf("error not worded for a user: %q", msg)
+			}
+			return
+		}
+		if !p.byOffset && (p.offset != nil || p.limit != nil || p.total != nil) {
+			t.Fatalf("cursor page with offset members: %+v", p)
+		}
+		for _, s := range p.sims {
+			if s.Network.CountryCode != strings.ToLower(s.Network.CountryCode) {
+				t.Fatalf("country code %q", s.Network.CountryCode)
+			}
+			if d := s.DataLimit; d != nil && (d.Used != nil && *d.Used < 0 || d.Total != nil && *d.Total < 0) {
+				t.Fatalf("negative byte count %+v", *d)
+			}
+		}
+	})
+}

@@ -1,5 +1,5 @@
 // Package provider implements the onomondo Terraform provider: the provider
-// block, the usage data sources and the byte-size functions. HTTP lives in
+// block, the usage and SIM data sources and the byte-size functions. HTTP lives in
 // package onomondo; this package turns its results into Terraform values.
 package provider
 

@@ -70,7 +70,6 @@ func paginate[T any](
 	visit func(items []T) error,
 ) (ReadResult, error) {
 	var res ReadResult
-	cursor := start
 	at := Position{Cursor: start}
 	byOffset := false // how page 1 was paged
 	seen := map[string]int{}
@@ -140,8 +139,7 @@ func paginate[T any](
 			return res, pagingError(page, fmt.Errorf("%d pages in a row held no records but claimed has_more", empty))
 		}
 		seen[p.Next] = page
-		cursor = p.Next
-		at = Position{Cursor: cursor}
+		at = Position{Cursor: p.Next}
 		res.Pagination = Pagination{HasMore: true, NextPage: p.Next}
 		if maxItems > 0 && res.Records >= maxItems {
 			res.StoppedAtMax = true

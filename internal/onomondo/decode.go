@@ -1,218 +1,336 @@
 package onomondo
 
+// Decoding the API's answers.
+//
+// Every answer is decoded with github.com/go-json-experiment/json, the
+// module that mirrors Go 1.27's encoding/json/v2 ("encoding/json/v2" and
+// "encoding/json/jsontext" in the standard library). When go.mod moves to
+// Go 1.27 only the import paths change: the API is the same.
+//
+// A usage page is streamed: its jsontext.Decoder reads the body as it
+// arrives, and each record is unmarshaled on its own into a reused Record,
+// so a page never exists twice in memory and a bad record is named by its
+// position.
+
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
-	"math/big"
-	"reflect"
-	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
-// JSON decoding with github.com/go-json-experiment/json (Go's
-// encoding/json/v2): the answers of GET /sims and GET /sims/{id} are decoded
-// leniently, as shared/api/README.md asks. Every member is optional, unknown
-// members are ignored, null is the same as absent, and invalid UTF-8 in a
-// string becomes U+FFFD. What stays an error, because any reading of it
-// would be a guess: a value of the wrong JSON type, a number that is not a
-// whole one where a count is expected, a member given twice, and anything
-// that is not JSON.
+// maxPageBody bounds one page's body. A page of 1000 records is about
+// 300 KiB; anything near this size is not a usage page.
+const maxPageBody = 64 << 20
 
-// decodeOptions are the options of every lenient decode.
-var decodeOptions = json.JoinOptions(jsontext.AllowInvalidUTF8(true))
+// errPageTooLarge stops reading a body that cannot be a usage page.
+var errPageTooLarge = fmt.Errorf("the answer is larger than %d MiB, far more than a page of %d records", maxPageBody>>20, MaxPageSize)
 
-// readJSONBody reads a whole answer body of at most maxBytes.
-func readJSONBody(body io.Reader, maxBytes int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(body, maxBytes+1))
+// errTooManyRecords stops a page that holds more records than asked for.
+var errTooManyRecords = errors.New("the page holds more records than asked for")
+
+// pageDecoder decodes usage pages. It keeps its jsontext.Decoder (its
+// buffer and its cache of repeated strings: SIM ids, ICCIDs, countries) and
+// its record slice from page to page, and is pooled between reads.
+type pageDecoder struct {
+	dec     jsontext.Decoder
+	records []Record
+	max     int // records this page may hold: the limit asked for
+	seed    maphash.Seed
+}
+
+var pageDecoderPool = sync.Pool{New: func() any { return newPageDecoder() }}
+
+func newPageDecoder() *pageDecoder { return &pageDecoder{seed: maphash.MakeSeed()} }
+
+// maxKeptRecords bounds the record slice a pooled decoder keeps.
+const maxKeptRecords = 4 * MaxPageSize
+
+// release returns d to the pool.
+func (d *pageDecoder) release() {
+	if cap(d.records) > maxKeptRecords {
+		d.records = nil
+	}
+	d.dec.Reset(bytes.NewReader(nil)) // drop the body
+	pageDecoderPool.Put(d)
+}
+
+// DecodeUsagePage decodes one usage page from r with the rules of the
+// client's reads. Exported for tests and fuzzing.
+func DecodeUsagePage(r io.Reader) (Page[Record], error) {
+	return newPageDecoder().decode(r, MaxPageSize)
+}
+
+// decode reads one usage page from body. The returned items alias the
+// decoder's record slice and are valid until the next call.
+//
+// The page must be a JSON object; "usage" (a list of records, or null) and
+// "pagination" are read, any other key is skipped, and a key that repeats
+// is an error. A record must be an object with "bytes" (see ByteCount); a
+// record that is null, or whose bytes are absent or null, is an error that
+// names its position: counting it as 0 would be a silently wrong total.
+// country_code is lower-cased, as the filter and the docs use it. A page
+// holding more than max records is refused as soon as the record after the
+// last allowed one starts, so a runaway answer costs neither time nor memory.
+func (d *pageDecoder) decode(body io.Reader, max int) (Page[Record], error) {
+	d.dec.Reset(&capReader{r: body, left: maxPageBody})
+	d.records = d.records[:0]
+	d.max = max
+	p, err := d.page()
 	if err != nil {
-		return nil, err
+		return Page[Record]{}, describeJSONError(err)
 	}
-	if int64(len(data)) > maxBytes {
-		return nil, fmt.Errorf("the answer is larger than %d MiB", maxBytes>>20)
-	}
-	return data, nil
+	return p, nil
 }
 
-// unmarshalLenient decodes the JSON object in data into v, which must point
-// to a struct, and words any error for a user (see describeDecodeError).
-func unmarshalLenient(data []byte, v any) error {
-	trimmed := bytes.TrimSpace(data)
-	switch {
-	case len(trimmed) == 0:
-		return errors.New("the body is empty")
-	case bytes.Equal(trimmed, []byte("null")):
-		return errors.New("the body is JSON null, not an object")
+func (d *pageDecoder) page() (Page[Record], error) {
+	dec := &d.dec
+	var p Page[Record]
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return p, err
 	}
-	if err := json.Unmarshal(data, v, decodeOptions); err != nil {
-		return describeDecodeError(err)
+	if tok.Kind() != '{' {
+		return p, fmt.Errorf("the body is a JSON %s, expected an object", kindName(tok.Kind()))
 	}
-	return nil
-}
-
-// describeDecodeError words a decoding error of go-json-experiment/json for
-// a user: where in the answer (`sims[3].data_limit.used`) and what was wrong.
-func describeDecodeError(err error) error {
-	var syn *jsontext.SyntacticError
-	var sem *json.SemanticError
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("the JSON ends early (truncated)")
-	case errors.As(err, &syn):
-		return fmt.Errorf("invalid JSON at byte %d%s: %v", syn.ByteOffset, atPointer(syn.JSONPointer), syn.Err)
-	case errors.As(err, &sem):
-		where := jsonPath(sem.JSONPointer)
-		if sem.JSONKind == 0 && sem.Err != nil { // from a value's own decoder (optWhole, optNumber)
-			return fmt.Errorf("%s %v", where, sem.Err)
+	sawUsage, sawPagination := false, false
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return p, err
 		}
-		return fmt.Errorf("%s is %s, expected %s", where, kindName(sem.JSONKind), goTypeName(sem.GoType))
+		switch name.String() {
+		case "usage":
+			sawUsage = true
+			if err := d.readRecords(); err != nil {
+				return p, err
+			}
+		case "pagination":
+			sawPagination = true
+			if err := readPagination(dec, &p); err != nil {
+				return p, err
+			}
+		default:
+			if err := dec.SkipValue(); err != nil {
+				return p, err
+			}
+		}
 	}
+	if _, err := dec.ReadToken(); err != nil { // the closing '}'
+		return p, err
+	}
+	if _, err := dec.ReadToken(); !errors.Is(err, io.EOF) {
+		if err == nil || isSyntax(err) {
+			return p, fmt.Errorf("unexpected data after the JSON object, at byte %d", dec.InputOffset())
+		}
+		return p, err // the body broke off
+	}
+	if !sawUsage && !sawPagination {
+		return p, errors.New(`the JSON object has neither a "usage" list nor "pagination"`)
+	}
+	p.Items = d.records
+	p.Pagination = sawPagination
+	p.Digest = d.digest()
+	return p, nil
+}
+
+// readRecords reads the value of "usage" into d.records.
+func (d *pageDecoder) readRecords() error {
+	dec := &d.dec
+	switch k := dec.PeekKind(); k {
+	case 'n':
+		_, err := dec.ReadToken()
+		return err
+	case '[':
+	default:
+		return fmt.Errorf(`"usage" is a JSON %s, expected a list of records`, kindName(k))
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	for dec.PeekKind() != ']' {
+		pos := len(d.records) + 1
+		switch k := dec.PeekKind(); k {
+		case '{':
+		case 'n':
+			return fmt.Errorf("record %d of the page is null instead of a usage record", pos)
+		case 0: // an error: ReadToken reports it
+			_, err := dec.ReadToken()
+			return err
+		default:
+			return fmt.Errorf("record %d of the page is a JSON %s, expected an object", pos, kindName(k))
+		}
+		if len(d.records) >= d.max {
+			return errTooManyRecords
+		}
+		d.records = append(d.records, Record{})
+		r := &d.records[len(d.records)-1]
+		if err := json.UnmarshalDecode(dec, r); err != nil {
+			var bce *byteCountError
+			if errors.As(err, &bce) {
+				return fmt.Errorf(`record %d of the page: "bytes" %v`, pos, bce)
+			}
+			if isIOorSyntax(err) {
+				return err
+			}
+			return fmt.Errorf("record %d of the page: %v", pos, trimJSONPrefix(err))
+		}
+		switch {
+		case r.Bytes.Null():
+			return fmt.Errorf(`record %d of the page has "bytes": null instead of a number of bytes`, pos)
+		case !r.Bytes.Present():
+			return fmt.Errorf(`record %d of the page has no "bytes"`, pos)
+		}
+		r.CountryCode = lowerASCII(r.CountryCode)
+	}
+	_, err := dec.ReadToken() // the closing ']'
 	return err
 }
 
-// atPointer is " (in sims[2].label)" for a non-empty pointer.
-func atPointer(p jsontext.Pointer) string {
-	if p == "" {
-		return ""
-	}
-	return " (in " + jsonPath(p) + ")"
+// pagination is the JSON shape of a page's "pagination". The evidence shows
+// {"has_more": true, "next_page": "..."} and {"has_more": false}; each key
+// may be absent, and an absent, null or empty next_page all mean none.
+type pagination struct {
+	HasMore  *bool   `json:"has_more"`
+	NextPage *string `json:"next_page"`
 }
 
-// jsonPath writes a JSON pointer the way a user reads it:
-// "/sims/3/data_limit/used" is "sims[3].data_limit.used".
-func jsonPath(p jsontext.Pointer) string {
-	if p == "" {
-		return "the answer"
-	}
-	var b strings.Builder
-	for tok := range p.Tokens() {
-		if _, err := strconv.Atoi(tok); err == nil && b.Len() > 0 {
-			b.WriteString("[" + tok + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(tok)
-	}
-	return b.String()
-}
-
-func kindName(k jsontext.Kind) string {
-	switch k {
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "a JSON boolean"
-	case '"':
-		return "a JSON string"
-	case '0':
-		return "a JSON number"
-	case '{':
-		return "a JSON object"
-	case '[':
-		return "a JSON array"
-	}
-	return "a JSON value"
-}
-
-func goTypeName(t reflect.Type) string {
-	if t == nil {
-		return "another type"
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return "a whole number"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	case reflect.Slice, reflect.Array:
-		return "a list"
-	}
-	return t.String()
-}
-
-// optWhole is a whole, non-negative number that may be absent or null (a
-// byte count, a page count). It accepts a whole value written with a
-// fraction or exponent ("1e6", "1000.0") when it is exact, and refuses
-// anything else with a message that says what it got.
-type optWhole struct {
-	v *int64
-}
-
-// UnmarshalJSONFrom implements json.UnmarshalerFrom.
-func (o *optWhole) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	val, err := d.ReadValue()
-	if err != nil {
+func readPagination(dec *jsontext.Decoder, p *Page[Record]) error {
+	if dec.PeekKind() == 'n' {
+		_, err := dec.ReadToken()
 		return err
 	}
-	switch val.Kind() {
-	case 'n':
-		o.v = nil
+	var pg pagination
+	if err := json.UnmarshalDecode(dec, &pg); err != nil {
+		if isIOorSyntax(err) {
+			return err
+		}
+		return fmt.Errorf(`"pagination": %v`, trimJSONPrefix(err))
+	}
+	if pg.HasMore != nil {
+		p.HasMore = *pg.HasMore
+		p.HasMoreSet = true
+	}
+	if pg.NextPage != nil {
+		p.Next = *pg.NextPage
+	}
+	return nil
+}
+
+// digest is a hash of the page's records, by value, so the paging loop can
+// tell a page that repeats an earlier one (fresh cursors, same records) in
+// memory that grows with the pages, not the records. An empty page has
+// digest 0.
+func (d *pageDecoder) digest() uint64 {
+	if len(d.records) == 0 {
+		return 0
+	}
+	var h maphash.Hash
+	h.SetSeed(d.seed)
+	var n [8]byte
+	for i := range d.records {
+		r := &d.records[i]
+		for _, s := range [...]string{r.Time, r.BillID, r.SimID, r.ICCID, r.SessionID, r.CountryCode, r.NetworkType, r.Network.MCC, r.Network.MNC} {
+			_, _ = h.WriteString(s)
+			_ = h.WriteByte(0)
+		}
+		binary.LittleEndian.PutUint64(n[:], uint64(r.Bytes.Value))
+		_, _ = h.Write(n[:])
+	}
+	return h.Sum64() | 1 // never 0
+}
+
+// lowerASCII lower-cases s without allocating when it has no upper case.
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// capReader reads at most left bytes, then fails with errPageTooLarge.
+type capReader struct {
+	r    io.Reader
+	left int64
+}
+
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, errPageTooLarge
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
+// isIOorSyntax reports whether err is a syntax error or a read error, which
+// describeJSONError words for the whole body rather than for a record.
+func isIOorSyntax(err error) bool {
+	return isSyntax(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errPageTooLarge) || !isSemantic(err)
+}
+
+func isSyntax(err error) bool {
+	var syn *jsontext.SyntacticError
+	return errors.As(err, &syn)
+}
+
+func isSemantic(err error) bool {
+	var sem *json.SemanticError
+	return errors.As(err, &sem)
+}
+
+// describeJSONError words a decoding error for a user.
+func describeJSONError(err error) error {
+	var syn *jsontext.SyntacticError
+	switch {
+	case errors.Is(err, errPageTooLarge):
+		return errPageTooLarge
+	case errors.Is(err, errTooManyRecords):
+		return errTooManyRecords
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("the JSON ends early (truncated)")
+	case errors.Is(err, io.EOF):
+		return errors.New("the body is empty")
+	case errors.As(err, &syn):
+		return fmt.Errorf("invalid JSON at byte %d: %v", syn.ByteOffset, trimJSONPrefix(syn.Err))
+	}
+	return trimJSONPrefix(err)
+}
+
+// trimJSONPrefix drops the library's "json: " / "jsontext: " prefix.
+func trimJSONPrefix(err error) error {
+	if err == nil {
 		return nil
-	case '"':
-		return fmt.Errorf("is a string (%s), expected a number", clip(val))
-	case '0':
-	default:
-		return fmt.Errorf("is %s, expected a number", clip(val))
 	}
-	n, err := strconv.ParseInt(string(val), 10, 64)
-	if err != nil {
-		r, ok := new(big.Rat).SetString(string(val))
-		if !ok || !r.IsInt() || !r.Num().IsInt64() {
-			return fmt.Errorf("is %s, expected a whole number", clip(val))
-		}
-		n = r.Num().Int64()
+	msg := err.Error()
+	for _, p := range []string{"json: ", "jsontext: "} {
+		msg = strings.TrimPrefix(msg, p)
 	}
-	if n < 0 {
-		return fmt.Errorf("is negative (%d)", n)
-	}
-	o.v = &n
-	return nil
-}
-
-// ptr is the value, nil when absent or null.
-func (o optWhole) ptr() *int64 { return o.v }
-
-// optNumber is any JSON number, kept exactly as written, or "" when absent
-// or null: for values whose unit the API does not document.
-type optNumber string
-
-// UnmarshalJSONFrom implements json.UnmarshalerFrom.
-func (o *optNumber) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	val, err := d.ReadValue()
-	if err != nil {
+	if msg == err.Error() {
 		return err
 	}
-	switch val.Kind() {
-	case 'n':
-		*o = ""
-	case '0':
-		*o = optNumber(val)
-	case '"':
-		return fmt.Errorf("is a string (%s), expected a number", clip(val))
-	default:
-		return fmt.Errorf("is %s, expected a number", clip(val))
-	}
-	return nil
+	return errors.New(msg)
 }
 
-// clip shortens a JSON value for a message.
-func clip(v jsontext.Value) string {
-	if len(v) > 40 {
-		return string(v[:40]) + "..."
+// parseErrorCode reads the API's `{"error": "<code>"}` error body.
+func parseErrorCode(body []byte) (string, bool) {
+	var e struct {
+		Error *string `json:"error"`
 	}
-	return string(v)
+	if err := json.Unmarshal(body, &e); err != nil || e.Error == nil {
+		return "", false
+	}
+	return *e.Error, true
 }

@@ -5,14 +5,22 @@ import (
 	"fmt"
 )
 
-// Page is one page of a paged list. A cursor-paged answer
-// (pagination.has_more and next_page) sets HasMore and Next. An offset-paged
-// answer (count, limit, offset, total) sets ByOffset, and HasMore with
-// NextOffset, the offset where the next page starts (see offsetPage).
+// Page is one page of a paged list, as the answer stated it. A cursor-paged
+// answer (pagination.has_more and next_page) sets HasMore and Next. An
+// offset-paged answer (count, limit, offset, total) sets ByOffset, and
+// HasMore with NextOffset, the offset where the next page starts (see
+// offsetPage).
 type Page[T any] struct {
-	Items   []T
-	HasMore bool
-	Next    string // cursor of the next page; "" when absent, null or empty
+	Items []T
+	// HasMore is pagination.has_more; HasMoreSet tells whether the key was
+	// there at all.
+	HasMore, HasMoreSet bool
+	Next                string // cursor of the next page; "" when absent, null or empty
+	// Pagination tells whether the answer had a "pagination" object.
+	Pagination bool
+	// Digest identifies the page's items by value (0 for an empty page), so
+	// that a page repeating an earlier one can be told without keeping it.
+	Digest uint64
 
 	ByOffset   bool
 	NextOffset int64

@@ -21,8 +21,10 @@ import (
 
 // SIM is one SIM as GET /sims and GET /sims/{id} describe it. Every field is
 // optional: a string the API left out or sent as null is "", a bool or
-// number left out or null is nil. Unknown keys are ignored; the top-level
-// "usage" number, whose meaning is undocumented, is not read.
+// number left out or null is nil. Byte counts are read like a usage
+// record's bytes (ByteCount): whole numbers, or strings of digits. Unknown
+// keys are ignored; the top-level "usage" number, whose meaning is
+// undocumented, is not read.
 type SIM struct {
 	ID               string // 9 digits, zero padded
 	ICCID            string
@@ -234,10 +236,10 @@ type simsPageJSON struct {
 		HasMore  bool    `json:"has_more"`
 		NextPage *string `json:"next_page"`
 	} `json:"pagination"`
-	Count  optWhole `json:"count"`
-	Limit  optWhole `json:"limit"`
-	Offset optWhole `json:"offset"`
-	Total  optWhole `json:"total"`
+	Count  optCount `json:"count"`
+	Limit  optCount `json:"limit"`
+	Offset optCount `json:"offset"`
+	Total  optCount `json:"total"`
 }
 
 // decodeSIMsPage decodes one answer of GET /sims and decides its paging
@@ -265,7 +267,7 @@ func decodeSIMsPage(data []byte) (simsPage, error) {
 		}
 	case offsetKeys || j.SIMs != nil:
 		p.byOffset = true
-		p.offset, p.limit, p.total = j.Offset.ptr(), j.Limit.ptr(), j.Total.ptr()
+		p.offset, p.limit, p.total = j.Offset.v, j.Limit.v, j.Total.v
 	default:
 		return simsPage{}, errors.New(`the JSON object has no "sims" list and no paging members ("pagination", or "count"/"limit"/"offset"/"total")`)
 	}
@@ -321,8 +323,8 @@ type simJSON struct {
 	NetworkWhitelist string    `json:"network_whitelist"`
 	Tags             []tagJSON `json:"tags"`
 	DataLimit        *struct {
-		Total          optWhole  `json:"total"`
-		Used           optWhole  `json:"used"`
+		Total          ByteCount `json:"total"`
+		Used           ByteCount `json:"used"`
 		Type           string    `json:"type"`
 		Period         string    `json:"period"`
 		AlertThreshold optNumber `json:"alert_threshold"`
@@ -364,8 +366,8 @@ func (j *simJSON) sim(unread int) (SIM, int) {
 	s.OnlineAt, unread = normalTime(j.OnlineAt, unread)
 	if d := j.DataLimit; d != nil {
 		s.DataLimit = &DataLimit{
-			Total:          d.Total.ptr(),
-			Used:           d.Used.ptr(),
+			Total:          countPtr(d.Total),
+			Used:           countPtr(d.Used),
 			Type:           d.Type,
 			Period:         d.Period,
 			AlertThreshold: string(d.AlertThreshold),

@@ -30,7 +30,7 @@ func (l *captureLogger) add(level, msg string, fields map[string]any) {
 func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	l.add("DEBUG", msg, f)
 }
-func (l *captureLogger) Warn(_ context.Context, msg string, f map[string]any) { l.add("WARN", msg, f) }
+func (l *captureLogger) Info(_ context.Context, msg string, f map[string]any) { l.add("INFO", msg, f) }
 func (l *captureLogger) all() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -745,11 +745,14 @@ func TestByteCountRules(t *testing.T) {
 }
 
 func TestOversizedPageIsRefused(t *testing.T) {
+	// 4 MiB instead of 64 MiB: the same code path, and quick under -race.
+	defer func(old int64) { maxPageBody = old }(maxPageBody)
+	maxPageBody = 4 << 20
 	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"usage":[{"bytes":1,"padding":"`))
 		chunk := []byte(strings.Repeat(`a`, 100000))
-		for i := 0; i < (maxPageBody/len(chunk))+2; i++ {
+		for i := 0; i < int(maxPageBody)/len(chunk)+2; i++ {
 			if _, err := w.Write(chunk); err != nil {
 				return
 			}
@@ -757,7 +760,7 @@ func TestOversizedPageIsRefused(t *testing.T) {
 	})
 	c, _ := newTestClient(t, ts.URL)
 	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-	if err == nil || !strings.Contains(err.Error(), "larger than 64 MiB") {
+	if err == nil || !strings.Contains(err.Error(), "larger than 4 MiB") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -270,6 +270,12 @@ func TestPagingGuards(t *testing.T) {
 		{"endless empty pages", func(w http.ResponseWriter, r *http.Request, n int) {
 			writeJSON(w, 200, fmt.Sprintf(`{"usage":[],"pagination":{"has_more":true,"next_page":"c%d"}}`, n))
 		}, "10 pages in a row held no records"},
+		{"fresh cursors, same records", func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 200, page(3, 0, fmt.Sprintf("c%d", n)))
+		}, "page 2 holds the same 3 records as page 1 although its cursor was new"},
+		{"full page without pagination", func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 200, strings.Replace(page(2, 0, ""), `,"pagination":{"has_more":false}`, "", 1))
+		}, `page 1 holds the 2 records asked for but no "pagination"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -279,7 +285,7 @@ func TestPagingGuards(t *testing.T) {
 			if tc.name == "cursor back to the start" {
 				q.NextPage = "start"
 			}
-			if tc.name == "too many records" {
+			if tc.name == "too many records" || tc.name == "full page without pagination" {
 				q.Limit = 2
 			}
 			n := 0
@@ -293,6 +299,69 @@ func TestPagingGuards(t *testing.T) {
 			}
 			if len(ts.requests()) > 12 {
 				t.Errorf("%d requests: the guard did not stop the loop", len(ts.requests()))
+			}
+		})
+	}
+}
+
+// TestPagingReadings: every way the evidence allows a page to say whether
+// more follow ends in every record, counted once.
+func TestPagingReadings(t *testing.T) {
+	records := func(first, n int) string {
+		p := page(n, first, "")
+		return p[len(`{"usage":`):strings.Index(p, `,"pagination"`)]
+	}
+	cases := []struct {
+		name     string
+		pages    []string // answer n (1-based) is pages[n-1]
+		wantRecs int
+	}{
+		{"next_page without has_more", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"next_page":"c2"}}`,
+			`{"usage":` + records(2, 2) + `,"pagination":{"next_page":"c3"}}`,
+			`{"usage":` + records(4, 1) + `,"pagination":{}}`,
+		}, 5},
+		{"has_more false with a next_page: read on", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":false,"next_page":"c2"}}`,
+			`{"usage":` + records(2, 1) + `,"pagination":{"has_more":false}}`,
+		}, 3},
+		{"next_page null and empty string end the read", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":true,"next_page":"c2"}}`,
+			`{"usage":` + records(2, 2) + `,"pagination":{"has_more":false,"next_page":""}}`,
+		}, 4},
+		{"empty list without pagination", []string{`{"usage":[]}`}, 0},
+		{"usage null without pagination", []string{`{"usage":null}`}, 0},
+		{"short last page without pagination", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":true,"next_page":"c2"}}`,
+			`{"usage":` + records(2, 1) + `}`,
+		}, 3},
+		{"an empty page in the middle", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":true,"next_page":"c2"}}`,
+			`{"usage":[],"pagination":{"has_more":true,"next_page":"c3"}}`,
+			`{"usage":` + records(2, 2) + `,"pagination":{"has_more":false}}`,
+		}, 4},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if n > len(tc.pages) {
+					writeJSON(w, 500, `{"error":"no more pages scripted"}`)
+					return
+				}
+				writeJSON(w, 200, tc.pages[n-1])
+			})
+			c, _ := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 0 })
+			got, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tc.wantRecs || res.Pages != len(tc.pages) || res.HasMore {
+				t.Fatalf("%d records in %d pages (has_more %v), want %d in %d", len(got), res.Pages, res.HasMore, tc.wantRecs, len(tc.pages))
+			}
+			for i, r := range got {
+				if r.Bytes.Value != int64(i+1) {
+					t.Fatalf("record %d has bytes %d: a page was skipped or counted twice", i, r.Bytes.Value)
+				}
 			}
 		})
 	}

@@ -116,7 +116,7 @@ func (c *Client) ListSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
 		if err != nil {
 			return Page[SIM]{}, err
 		}
-		p := Page[SIM]{Items: ans.sims, HasMore: ans.hasMore, Next: ans.next, ByOffset: ans.byOffset}
+		p := Page[SIM]{Items: ans.sims, HasMore: ans.hasMore, Next: ans.next, Pagination: !ans.byOffset, ByOffset: ans.byOffset}
 		if page == 1 {
 			out.ByOffset = ans.byOffset
 		}

@@ -457,5 +457,5 @@ func redactErr(err error, secret string) error {
 	if secret == "" || !strings.Contains(err.Error(), secret) {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), secret, "<redacted>"))
+	return errors.New(redact(err.Error(), secret))
 }

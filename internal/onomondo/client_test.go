@@ -712,6 +712,35 @@ func TestKeyNeverLoggedOrInErrors(t *testing.T) {
 	}
 }
 
+// TestKeyRedactedBeforeValuesAreShortened: a value quoted in an error is
+// shortened, and a key echoed inside it must be redacted first, or the cut
+// would leave a prefix of the key that no later redaction recognises.
+func TestKeyRedactedBeforeValuesAreShortened(t *testing.T) {
+	for name, body := range map[string]string{
+		"record bytes": `{"usage":[{"bytes":"x` + testKey + `"}],"pagination":{"has_more":false}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, body) })
+			c, _ := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 0 })
+			_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if strings.Contains(err.Error(), testKey[:10]) || !strings.Contains(err.Error(), "<redacted>") {
+				t.Errorf("error %q: want the key redacted, and no prefix of it", err)
+			}
+		})
+	}
+	tag := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 200, `{"bytes":"`+testKey+`-and-more"}`)
+	})
+	c, _ := newTestClient(t, tag.URL, func(c *Config) { c.MaxRetries = 0 })
+	_, err := c.GetTagTotal(context.Background(), "3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f")
+	if err == nil || strings.Contains(err.Error(), testKey[:10]) || !strings.Contains(err.Error(), "<redacted>") {
+		t.Errorf("tag total error %v: want the key redacted, and no prefix of it", err)
+	}
+}
+
 func TestTagTotalShapes(t *testing.T) {
 	cases := []struct {
 		body  string

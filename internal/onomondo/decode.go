@@ -54,9 +54,20 @@ type pageDecoder struct {
 	records []Record
 	max     int // records this page may hold: the limit asked for
 	seed    maphash.Seed
+	secret  string // the API key, redacted from values quoted in errors
 }
 
 var pageDecoderPool = sync.Pool{New: func() any { return newPageDecoder() }}
+
+// pageDecoder takes a decoder from the pool for a read with c.
+func (c *Client) pageDecoder() *pageDecoder {
+	d, ok := pageDecoderPool.Get().(*pageDecoder)
+	if !ok {
+		d = newPageDecoder()
+	}
+	d.secret = c.apiKey
+	return d
+}
 
 func newPageDecoder() *pageDecoder { return &pageDecoder{seed: maphash.MakeSeed()} }
 
@@ -65,6 +76,7 @@ const maxKeptRecords = 4 * MaxPageSize
 
 // release returns d to the pool.
 func (d *pageDecoder) release() {
+	d.secret = ""
 	if cap(d.records) > maxKeptRecords {
 		d.records = nil
 	}
@@ -185,7 +197,7 @@ func (d *pageDecoder) readRecords() error {
 		if err := json.UnmarshalDecode(dec, r); err != nil {
 			var bce *byteCountError
 			if errors.As(err, &bce) {
-				return fmt.Errorf(`record %d of the page: "bytes" %v`, pos, bce)
+				return fmt.Errorf(`record %d of the page: "bytes" %s`, pos, bce.message(d.secret))
 			}
 			if isIOorSyntax(err) {
 				return err

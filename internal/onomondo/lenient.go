@@ -40,8 +40,10 @@ func readJSONBody(body io.Reader, maxBytes int64) ([]byte, error) {
 }
 
 // unmarshalLenient decodes the JSON object in data into v, which must point
-// to a struct, and words any error for a user.
-func unmarshalLenient(data []byte, v any) error {
+// to a struct, and words any error for a user. Values quoted in an error
+// are redacted of secret (the API key: a proxy may echo it anywhere) before
+// they are shortened.
+func unmarshalLenient(data []byte, v any, secret string) error {
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) == 0:
@@ -50,14 +52,23 @@ func unmarshalLenient(data []byte, v any) error {
 		return errors.New("the body is JSON null, not an object")
 	}
 	err := json.Unmarshal(data, v, lenientOptions)
-	var sem *json.SemanticError
-	switch {
-	case err == nil:
+	if err == nil {
 		return nil
-	case errors.As(err, &sem) && sem.JSONKind == 0 && sem.Err != nil: // from a value's own decoder
-		return fmt.Errorf("%s: %v", jsonPath(sem.JSONPointer), sem.Err)
-	case errors.As(err, &sem):
-		return fmt.Errorf("%s is a JSON %s, expected %s", jsonPath(sem.JSONPointer), kindName(sem.JSONKind), goTypeName(sem.GoType))
+	}
+	var sem *json.SemanticError
+	if errors.As(err, &sem) && !isSyntax(err) {
+		where := jsonPath(sem.JSONPointer)
+		var ve *valueError
+		var bce *byteCountError
+		switch {
+		case errors.As(sem.Err, &ve): // from a value's own decoder
+			return fmt.Errorf("%s: %s", where, ve.message(secret))
+		case errors.As(sem.Err, &bce):
+			return fmt.Errorf("%s: %s", where, bce.message(secret))
+		case sem.JSONKind == 0 && sem.Err != nil:
+			return fmt.Errorf("%s: %v", where, trimJSONPrefix(sem.Err))
+		}
+		return fmt.Errorf("%s is a JSON %s, expected %s", where, kindName(sem.JSONKind), goTypeName(sem.GoType))
 	}
 	if err := describeJSONError(err); !errors.Is(err, io.ErrUnexpectedEOF) {
 		return err
@@ -105,6 +116,21 @@ func goTypeName(t reflect.Type) string {
 	return t.String()
 }
 
+// valueError says why a value is not what a field takes.
+type valueError struct {
+	text     string // the JSON value
+	what     string // what it is instead
+	expected string
+}
+
+func (e *valueError) Error() string { return e.message("") }
+
+// message words the error with the value redacted of secret before it is
+// shortened, so no part of the key survives the cut.
+func (e *valueError) message(secret string) string {
+	return fmt.Sprintf("%s is %s, expected %s", shorten(redact(e.text, secret), 40), e.what, e.expected)
+}
+
 // optCount is a count of a paged answer (count, limit, offset, total): a
 // whole non-negative number, read like a byte count (ByteCount), that may
 // be absent or null.
@@ -118,7 +144,7 @@ func (o *optCount) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	if err := b.UnmarshalJSONFrom(d); err != nil {
 		var bce *byteCountError
 		if errors.As(err, &bce) {
-			return fmt.Errorf("%s is %s, expected a whole non-negative number", bce.text, bce.what)
+			return &valueError{text: bce.text, what: bce.what, expected: "a whole non-negative number"}
 		}
 		return err
 	}
@@ -151,7 +177,7 @@ func (o *optNumber) UnmarshalJSONFrom(d *jsontext.Decoder) error {
 	case '0':
 		*o = optNumber(val)
 	default:
-		return fmt.Errorf("%s is a JSON %s, expected a number", shorten(string(val), 40), kindName(val.Kind()))
+		return &valueError{text: string(val), what: "a JSON " + kindName(val.Kind()), expected: "a number"}
 	}
 	return nil
 }

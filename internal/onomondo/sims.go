@@ -110,7 +110,7 @@ func (c *Client) ListSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
 			if err != nil {
 				return err
 			}
-			ans, err = decodeSIMsPage(data)
+			ans, err = decodeSIMsPage(data, c.apiKey)
 			return err
 		})
 		if err != nil {
@@ -173,7 +173,7 @@ func (c *Client) GetSIM(ctx context.Context, idOrICCID string) (SIM, int, error)
 		if err != nil {
 			return err
 		}
-		out, unread, err = decodeSIMAnswer(data, idOrICCID)
+		out, unread, err = decodeSIMAnswer(data, idOrICCID, c.apiKey)
 		return err
 	})
 	if err != nil {
@@ -248,9 +248,9 @@ type simsPageJSON struct {
 // is read as offset paging without a total (more follow while pages come
 // back full). An object with neither "sims" nor any paging member is not a
 // SIM list.
-func decodeSIMsPage(data []byte) (simsPage, error) {
+func decodeSIMsPage(data []byte, secret string) (simsPage, error) {
 	var j simsPageJSON
-	if err := unmarshalLenient(data, &j); err != nil {
+	if err := unmarshalLenient(data, &j, secret); err != nil {
 		return simsPage{}, err
 	}
 	var p simsPage
@@ -276,13 +276,13 @@ func decodeSIMsPage(data []byte) (simsPage, error) {
 
 // decodeSIMAnswer decodes the answer of GET /sims/{asked}: the SIM object
 // itself, or the same wrapped as {"sim": {...}}. It returns how many of its
-// times were kept as sent.
-func decodeSIMAnswer(data []byte, asked string) (SIM, int, error) {
+// times were kept as sent. secret is redacted from quoted values.
+func decodeSIMAnswer(data []byte, asked, secret string) (SIM, int, error) {
 	var j struct {
 		simJSON `json:",inline"`
 		Sim     *simJSON `json:"sim"`
 	}
-	if err := unmarshalLenient(data, &j); err != nil {
+	if err := unmarshalLenient(data, &j, secret); err != nil {
 		return SIM{}, 0, err
 	}
 	src := &j.simJSON

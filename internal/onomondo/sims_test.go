@@ -187,7 +187,7 @@ func TestDecodeSIMsPageIsLenient(t *testing.T) {
 	  {"id":"000002420","data_limit":null,"network":null,"tags":null},
 	  {"id":"000002421","label":"caf` + "\xe9" + `"}
 	],"pagination":{"has_more":false,"next_page":null},"extra":{"a":1}}`
-	p, err := decodeSIMsPage([]byte(body))
+	p, err := decodeSIMsPage([]byte(body), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,11 +213,11 @@ func TestDecodeSIMsPageIsLenient(t *testing.T) {
 	}
 
 	// Offset style, and the bare list.
-	p, err = decodeSIMsPage([]byte(`{"count":1,"limit":20,"offset":0,"total":1,"sims":[{"id":"000000001"}]}`))
+	p, err = decodeSIMsPage([]byte(`{"count":1,"limit":20,"offset":0,"total":1,"sims":[{"id":"000000001"}]}`), "")
 	if err != nil || !p.byOffset || *p.total != 1 || *p.limit != 20 || *p.offset != 0 || len(p.sims) != 1 {
 		t.Fatalf("offset page %+v %v", p, err)
 	}
-	p, err = decodeSIMsPage([]byte(`{"sims":[]}`))
+	p, err = decodeSIMsPage([]byte(`{"sims":[]}`), "")
 	if err != nil || !p.byOffset || p.total != nil || len(p.sims) != 0 {
 		t.Fatalf("bare page %+v %v", p, err)
 	}
@@ -246,7 +246,7 @@ func TestDecodeSIMsPageErrors(t *testing.T) {
 		{`{"sims":[{"id":"1","data_limit":{"alert_threshold":"80%"}}]}`, `sims[0].data_limit.alert_threshold: "80%" is a JSON string, expected a number`},
 	}
 	for _, tc := range cases {
-		_, err := decodeSIMsPage([]byte(tc.body))
+		_, err := decodeSIMsPage([]byte(tc.body), "")
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.body, err, tc.want)
 		}
@@ -504,7 +504,7 @@ func FuzzDecodeSIMsPage(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		p, err := decodeSIMsPage(body)
+		p, err := decodeSIMsPage(body, "")
 		if err != nil {
 			if msg := err.Error(); msg == "" || strings.HasPrefix(msg, "json:") || strings.HasPrefix(msg, "jsontext:") {
 				t.Fatalf("error not worded for a user: %q", msg)
@@ -523,4 +523,31 @@ func FuzzDecodeSIMsPage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A proxy that echoes the API key into a field must not get it, or a part
+// of it, into an error message: it is redacted before it is shortened.
+func TestSIMDecodeErrorsRedactTheKey(t *testing.T) {
+	echo := `"xxxxxxxxxxxxxxxxxxxx` + testKey + `"`
+	for _, tc := range []struct {
+		body string
+		list bool
+	}{
+		{`{"id":"000000042","data_limit":{"alert_threshold":` + echo + `}}`, false},
+		{`{"id":"000000042","data_limit":{"used":` + echo + `}}`, false},
+		{`{"sims":[{"id":"1","data_limit":{"total":` + echo + `}}]}`, true},
+		{`{"sims":[],"total":` + echo + `}`, true},
+	} {
+		ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, tc.body) })
+		c, _ := newTestClient(t, ts.URL)
+		var err error
+		if tc.list {
+			_, err = c.ListSIMs(context.Background(), SIMQuery{})
+		} else {
+			_, _, err = c.GetSIM(context.Background(), "000000042")
+		}
+		if err == nil || strings.Contains(err.Error(), testKey[:8]) || !strings.Contains(err.Error(), `"xxxxxxxxxxxxxxxxxxxx<redacted>" is`) {
+			t.Errorf("%s: err = %v, want the value quoted with the key redacted", tc.body, err)
+		}
+	}
 }

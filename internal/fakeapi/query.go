@@ -43,19 +43,9 @@ func parseUsageQuery(v url.Values, simEndpoint bool) (usageQuery, *apiError) {
 	if err := q.parseFilters(v, simEndpoint); err != nil {
 		return q, err
 	}
-	if vals, ok := v[paramLimit]; ok {
-		n, ok := parseDigits(vals)
-		if !ok || n < 1 || n > MaxLimit {
-			return q, badRequest(CodeInvalidLimit)
-		}
-		q.limit = n
-	}
-	if vals, ok := v[paramOffset]; ok {
-		n, ok := parseDigits(vals)
-		if !ok {
-			return q, badRequest(CodeInvalidOffset)
-		}
-		q.offset = n
+	var aerr *apiError
+	if q.limit, q.offset, aerr = parseLimitOffset(v); aerr != nil {
+		return q, aerr
 	}
 	if vals, ok := v[paramGroup]; ok {
 		if len(vals) != 1 || vals[0] != "hours" {
@@ -72,6 +62,27 @@ func parseUsageQuery(v url.Values, simEndpoint bool) (usageQuery, *apiError) {
 		q.cursor = vals[0]
 	}
 	return q, nil
+}
+
+// parseLimitOffset reads limit (1..MaxLimit, default DefaultLimit) and
+// offset (0 or more, default 0).
+func parseLimitOffset(v url.Values) (limit, offset int, aerr *apiError) {
+	limit = DefaultLimit
+	if vals, ok := v[paramLimit]; ok {
+		n, ok := parseDigits(vals)
+		if !ok || n < 1 || n > MaxLimit {
+			return 0, 0, badRequest(CodeInvalidLimit)
+		}
+		limit = n
+	}
+	if vals, ok := v[paramOffset]; ok {
+		n, ok := parseDigits(vals)
+		if !ok {
+			return 0, 0, badRequest(CodeInvalidOffset)
+		}
+		offset = n
+	}
+	return limit, offset, nil
 }
 
 // rawFilters returns the filter terms of a query: filter=key:value (exactly

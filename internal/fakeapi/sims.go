@@ -131,7 +131,7 @@ type simQuery struct {
 // parseSIMQuery validates the query of GET /sims. Unknown parameters are
 // ignored.
 func parseSIMQuery(v url.Values) (simQuery, *apiError) {
-	q := simQuery{limit: DefaultLimit}
+	var q simQuery
 	raw, aerr := rawFilters(v)
 	if aerr != nil {
 		return q, aerr
@@ -162,19 +162,8 @@ func parseSIMQuery(v url.Values) (simQuery, *apiError) {
 			return q, badRequest(CodeInvalidFilter)
 		}
 	}
-	if vals, ok := v[paramLimit]; ok {
-		n, ok := parseDigits(vals)
-		if !ok || n < 1 || n > MaxLimit {
-			return q, badRequest(CodeInvalidLimit)
-		}
-		q.limit = n
-	}
-	if vals, ok := v[paramOffset]; ok {
-		n, ok := parseDigits(vals)
-		if !ok {
-			return q, badRequest(CodeInvalidOffset)
-		}
-		q.offset = n
+	if q.limit, q.offset, aerr = parseLimitOffset(v); aerr != nil {
+		return q, aerr
 	}
 	if vals, ok := v[paramNextPage]; ok {
 		if len(vals) != 1 {

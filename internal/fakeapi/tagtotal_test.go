@@ -132,7 +132,7 @@ func TestParseTagShape(t *testing.T) {
 			t.Fatalf("ParseTagShape(%q) = %v, %v", shape.String(), got, err)
 		}
 	}
-	if len(TagShapes()) != 6 {
+	if len(TagShapes()) != 7 {
 		t.Fatal("TagShapes")
 	}
 	if _, err := ParseTagShape("nope"); err == nil {

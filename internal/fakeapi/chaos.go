@@ -40,8 +40,8 @@ const (
 const (
 	ChaosRequests  = "requests"  // requests the chaos covered
 	ChaosClean     = "clean"     // requests it left alone
-	ChaosPreempted = "preempted" // requests a queued fault hit instead
-	ChaosLimited   = "limited"   // requests the real rate limiter refused instead
+	ChaosPreempted = "preempted" // requests a queued fault hit, whatever the chaos drew
+	ChaosLimited   = "limited"   // requests the real rate limiter refused, whatever the chaos drew
 )
 
 // ChaosConfig sets how often a Chaos injects each kind of trouble. The
@@ -227,7 +227,7 @@ func (c *Chaos) Counts() ChaosCounts {
 // the state changes drawn before it (if any, joined by "+"), then its
 // outcome (a trouble kind, ChaosClean, ChaosPreempted or ChaosLimited).
 // Two runs of the same seed against a sequential client give the same
-// list.
+// list. The list grows by one short string per request covered.
 func (c *Chaos) Decisions() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -289,6 +289,16 @@ func TestChaosPrecedence(t *testing.T) {
 		t.Fatalf("remaining %d after chaos 429s", remaining)
 	}
 
+	// A queued fault preempts a clean draw too.
+	c = NewChaos(1, ChaosConfig{})
+	s.SetChaos(c)
+	s.InjectFault(Fault{Kind: FaultStatus, Status: 502, Times: 1})
+	wantError(t, get(t, s, "/nope"), http.StatusBadGateway, CodeInternalError)
+	if got := c.Counts().String(); got != "preempted=1 requests=1" {
+		t.Fatalf("counts %s", got)
+	}
+	s.SetChaos(nil)
+
 	// PathPrefix: other paths cost no draw and get no trouble.
 	c = NewChaos(1, ChaosConfig{Status: 1, PathPrefix: "/usage/tag-total/"})
 	s = New(Options{APIKey: testKey, RateLimit: 100, Chaos: c})

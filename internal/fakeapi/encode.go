@@ -147,7 +147,12 @@ func appendRecord(b []byte, r *Record, enc encodeOptions, hit bool) []byte {
 		b = append(b, `,"session_id":`...)
 		b = appendString(b, r.SessionID)
 	}
-	b = appendBytesField(b, "bytes", r.Bytes, enc, hit)
+	if hit {
+		b = appendBytesField(b, "bytes", r.Bytes, enc, true)
+	} else {
+		b = append(b, `,"bytes":`...)
+		b = appendNumber(b, r.Bytes, enc)
+	}
 	b = append(b, `,"country_code":`...)
 	if enc.upperCountry {
 		b = appendString(b, strings.ToUpper(r.CountryCode))

@@ -176,8 +176,9 @@ var BadBytesValues = []string{
 // means every matching request until ClearFaults. One request is hit by at
 // most one fault.
 //
-// A request answered 429 by the real rate limiter is not seen by the queue.
-// Faults still consume rate-limit budget, except FaultRateLimit.
+// A request answered 429 by the real rate limiter is not seen by the queue,
+// and one a Chaos answers 429 does not count towards After. Faults still
+// consume rate-limit budget, except FaultRateLimit.
 //
 // Reset and StripRateHeaders change the rate-limit headers of the faulted
 // answer only, whatever its kind; RetryAfter applies to FaultRateLimit,
@@ -270,7 +271,7 @@ func (s *Server) admit(path string, now time.Time) decision {
 		}
 	}
 	queued := i >= 0 && s.faults[i].After <= 0
-	if queued && chaos != nil {
+	if queued && outcome != "" {
 		chaos, outcome = nil, ChaosPreempted
 	}
 	// A surprise 429 costs no budget: answer it before counting.

@@ -148,7 +148,7 @@ func appendRecord(b []byte, r *Record, enc encodeOptions, hit bool) []byte {
 		b = appendString(b, r.SessionID)
 	}
 	if hit {
-		b = appendBytesField(b, "bytes", r.Bytes, enc, true)
+		b = appendBytesField(b, "bytes", r.Bytes, enc)
 	} else {
 		b = append(b, `,"bytes":`...)
 		b = appendNumber(b, r.Bytes, enc)
@@ -168,23 +168,22 @@ func appendRecord(b []byte, r *Record, enc encodeOptions, hit bool) []byte {
 	return append(b, "}}"...)
 }
 
-// appendBytesField appends `,"<key>":n`, n being a byte count (a record's
-// bytes, a numeric tag total), as enc says; hit tells whether the record
-// fault of enc applies to it.
-func appendBytesField(b []byte, key string, n int64, enc encodeOptions, hit bool) []byte {
-	if hit && enc.record == recordNoBytes {
+// appendBytesField appends `,"<key>":n`, n being a byte count that enc's
+// record fault hits (the broken record's bytes, a numeric tag total): left
+// out, null or a raw value as the fault says, else as appendNumber writes
+// it.
+func appendBytesField(b []byte, key string, n int64, enc encodeOptions) []byte {
+	if enc.record == recordNoBytes {
 		return b
 	}
 	b = append(b, ',', '"')
 	b = append(b, key...)
 	b = append(b, '"', ':')
-	if hit {
-		switch enc.record {
-		case recordNullBytes:
-			return append(b, "null"...)
-		case recordRawBytes:
-			return append(b, enc.rawBytes...)
-		}
+	switch enc.record {
+	case recordNullBytes:
+		return append(b, "null"...)
+	case recordRawBytes:
+		return append(b, enc.rawBytes...)
 	}
 	return appendNumber(b, n, enc)
 }

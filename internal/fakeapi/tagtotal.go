@@ -137,16 +137,16 @@ func (s *Server) appendTagTotal(b []byte, tagID string, shape TagShape, q url.Va
 	b = appendString(b, tagID)
 	switch shape {
 	case TagShapeTotal:
-		b = appendBytesField(b, "total", total, enc, true)
+		b = appendBytesField(b, "total", total, enc)
 	case TagShapeTotalBytes:
-		b = appendBytesField(b, "total_bytes", total, enc, true)
+		b = appendBytesField(b, "total_bytes", total, enc)
 	case TagShapeUsageNumber:
-		b = appendBytesField(b, "usage", total, enc, true)
+		b = appendBytesField(b, "usage", total, enc)
 	case TagShapeNoTotal:
 		b = append(b, `,"sims":`...)
 		b = appendNumber(b, sims, encodeOptions{})
 	default: // TagShapeBytes
-		b = appendBytesField(b, "bytes", total, enc, true)
+		b = appendBytesField(b, "bytes", total, enc)
 		b = append(b, `,"sim_count":`...)
 		b = appendNumber(b, sims, encodeOptions{})
 	}

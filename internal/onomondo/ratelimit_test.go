@@ -120,9 +120,6 @@ func TestRateLimiterExhaustTakesThe429Reset(t *testing.T) {
 // never reset, and a read waited forever).
 func TestRateLimiterReadings(t *testing.T) {
 	const base = 1_800_000_000
-	type step struct {
-		headers map[string]string // the answer to the request just sent
-	}
 	unix := func(d int64) string { return strconv.FormatInt(base+d, 10) }
 	cases := []struct {
 		name string

@@ -141,6 +141,10 @@ func TestRateLimiterReadings(t *testing.T) {
 		{"server clock 90 s behind (resets look past)", func(n int, now time.Time) map[string]string {
 			return map[string]string{"X-Ratelimit-Limit": "5", "X-Ratelimit-Remaining": strconv.Itoa(max(4-n, 0)), "X-Ratelimit-Reset": unix(10 - 90)}
 		}, APIWindow},
+		{"server clock 90 s behind, with its Date", func(n int, now time.Time) map[string]string {
+			return map[string]string{"X-Ratelimit-Limit": "5", "X-Ratelimit-Remaining": strconv.Itoa(max(4-n, 0)), "X-Ratelimit-Reset": unix(10 - 90),
+				"Date": now.Add(-90 * time.Second).UTC().Format(http.TimeFormat)}
+		}, 10 * time.Second},
 		{"server clock 90 s ahead (resets look far ahead)", func(n int, now time.Time) map[string]string {
 			return map[string]string{"X-Ratelimit-Limit": "5", "X-Ratelimit-Remaining": strconv.Itoa(max(4-n, 0)), "X-Ratelimit-Reset": unix(10 + 90)}
 		}, APIWindow},

@@ -194,9 +194,15 @@ func (s *Server) simMatches(q *simQuery, i int) bool {
 }
 
 // SIM cursors are the standard base64 encoding of "sim:<id>@<index>", the
-// id and fleet index of the first SIM of the next page.
+// id and fleet index of the first SIM of the next page; FaultFreshCursor
+// appends "~<n>" so that each of its cursors is new.
 func simCursor(sim SIM, i int) string {
 	return base64.StdEncoding.EncodeToString(fmt.Appendf(nil, "sim:%s@%09d", sim.ID, i))
+}
+
+// freshSIMCursor is a never-seen cursor of SIM i (FaultFreshCursor).
+func freshSIMCursor(sim SIM, i int, seq uint64) string {
+	return base64.StdEncoding.EncodeToString(fmt.Appendf(nil, "sim:%s@%09d~%d", sim.ID, i, seq))
 }
 
 // resumeSIM returns the fleet index a cursor points at, if it is a SIM
@@ -207,6 +213,9 @@ func (s *Server) resumeSIM(cursor string) (int, bool) {
 		return 0, false
 	}
 	id, is, ok := strings.Cut(strings.TrimPrefix(string(raw), "sim:"), "@")
+	if seq, fresh := strings.CutPrefix(is[min(9, len(is)):], "~"); fresh && seq != "" && allDigits(seq) {
+		is = is[:9]
+	}
 	if !ok || !strings.HasPrefix(string(raw), "sim:") || len(is) < 9 || !allDigits(is) {
 		return 0, false
 	}
@@ -296,15 +305,17 @@ func (s *Server) simList(b []byte, v url.Values, enc encodeOptions) ([]byte, *ap
 	}
 	b = append(b, '{')
 	b = s.appendSIMArray(b, page, enc)
-	b = append(b, ',')
 	var next, first string
 	if end := pos + len(page); end < len(list) {
 		next = simCursor(s.fleet.SIMs[list[end]], list[end])
 	}
 	if len(page) > 0 {
 		first = simCursor(s.fleet.SIMs[page[0]], page[0])
+		if enc.pagination == paginationFresh {
+			next = freshSIMCursor(s.fleet.SIMs[page[0]], page[0], enc.freshSeq)
+		}
 	}
-	b = appendPagination(b, next, first, enc)
+	b = appendPagination(b, next, first, len(page) == 0, enc)
 	return append(b, '}'), nil
 }
 

@@ -512,6 +512,19 @@ func TestSIMsFaults(t *testing.T) {
 		t.Fatalf("missing cursor: %+v", p.Pagination)
 	}
 
+	// Fresh cursors lead back to the page's own first SIM, each one new.
+	s.InjectFault(Fault{Kind: FaultFreshCursor, PathPrefix: "/sims", Times: 2})
+	p = decodeSIMPage(t, get(t, s, "/sims?limit=5").Body.Bytes())
+	c1 := *p.Pagination.NextPage
+	p = decodeSIMPage(t, get(t, s, "/sims?limit=5&next_page="+url.QueryEscape(c1)).Body.Bytes())
+	if c2 := *p.Pagination.NextPage; c2 == c1 || p.SIMs[0].ID != f.SIMs[0].ID {
+		t.Fatalf("fresh cursor: %q then %q, page starts at %s", c1, c2, p.SIMs[0].ID)
+	}
+	// ... and stay valid after the fault.
+	if p := decodeSIMPage(t, get(t, s, "/sims?limit=5&next_page="+url.QueryEscape(c1)).Body.Bytes()); p.SIMs[0].ID != f.SIMs[0].ID || *p.Pagination.NextPage != simCursor(f.SIMs[5], 5) {
+		t.Fatalf("fresh cursor after the fault: %+v", p.Pagination)
+	}
+
 	// Offset style: the repeat fault serves the first page at any offset,
 	// and claims more; the missing fault claims a page more than there is.
 	s.SetSIMPaging(SIMPagingOffset)

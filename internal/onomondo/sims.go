@@ -116,11 +116,16 @@ func (c *Client) ListSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
 		if err != nil {
 			return Page[SIM]{}, err
 		}
-		p := Page[SIM]{Items: ans.sims, HasMore: ans.hasMore, Next: ans.next, Pagination: !ans.byOffset, ByOffset: ans.byOffset}
+		p := Page[SIM]{Items: ans.sims, HasMore: ans.hasMore, Next: ans.next, Pagination: ans.pagination}
 		if page == 1 {
 			out.ByOffset = ans.byOffset
 		}
-		if ans.byOffset {
+		switch {
+		case ans.bare && page > 1 && !out.ByOffset:
+			// A page without any paging member in a cursor-paged read: the
+			// paging loop's rule for a missing "pagination" applies.
+		case ans.byOffset:
+			p.ByOffset = true
 			p.HasMore, p.NextOffset, err = offsetPage(at, limit, len(ans.sims), ans.offset, ans.limit, ans.total)
 			if err != nil {
 				return p, pagingErrorAt(r, err)
@@ -220,6 +225,8 @@ func pagingErrorAt(r request, err error) *Error {
 // simsPage is one decoded answer of GET /sims.
 type simsPage struct {
 	sims        []SIM
+	pagination  bool // the answer had a "pagination" object
+	bare        bool // the answer had no paging member at all
 	byOffset    bool
 	hasMore     bool   // cursor paging
 	next        string // cursor paging
@@ -245,9 +252,10 @@ type simsPageJSON struct {
 // decodeSIMsPage decodes one answer of GET /sims and decides its paging
 // style: a "pagination" object means cursor paging; otherwise any of
 // count, limit, offset or total means offset paging; a bare {"sims":[...]}
-// is read as offset paging without a total (more follow while pages come
-// back full). An object with neither "sims" nor any paging member is not a
-// SIM list.
+// is read as offset paging without a total (more follow until a page comes
+// back empty), except after cursor-paged pages, where it is a page without
+// "pagination" (see ListSIMs). An object with neither "sims" nor any paging
+// member is not a SIM list.
 func decodeSIMsPage(data []byte, secret string) (simsPage, error) {
 	var j simsPageJSON
 	if err := unmarshalLenient(data, &j, secret); err != nil {
@@ -261,12 +269,13 @@ func decodeSIMsPage(data []byte, secret string) (simsPage, error) {
 	offsetKeys := j.Count.v != nil || j.Limit.v != nil || j.Offset.v != nil || j.Total.v != nil
 	switch {
 	case j.Pagination != nil:
+		p.pagination = true
 		p.hasMore = j.Pagination.HasMore
 		if j.Pagination.NextPage != nil {
 			p.next = *j.Pagination.NextPage
 		}
 	case offsetKeys || j.SIMs != nil:
-		p.byOffset = true
+		p.byOffset, p.bare = true, !offsetKeys
 		p.offset, p.limit, p.total = j.Offset.v, j.Limit.v, j.Total.v
 	default:
 		return simsPage{}, errors.New(`the JSON object has no "sims" list and no paging members ("pagination", or "count"/"limit"/"offset"/"total")`)

@@ -471,6 +471,23 @@ func TestListSIMsFaults(t *testing.T) {
 		}
 	}
 
+	// The pagination readings main's paging loop follows hold for SIM
+	// lists too: no has_more, has_more false with a cursor, no pagination
+	// on the last page; fresh cursors over the same SIMs are refused.
+	for _, kind := range []fakeapi.FaultKind{fakeapi.FaultNoHasMore, fakeapi.FaultHasMoreFalseWithCursor, fakeapi.FaultLastNoPagination, fakeapi.FaultEmptyNoPagination} {
+		srv.ClearFaults()
+		srv.InjectFault(fakeapi.Fault{Kind: kind, PathPrefix: "/sims"})
+		list, err := c.ListSIMs(ctx, SIMQuery{})
+		if err != nil || len(list.SIMs) != len(srv.Fleet().SIMs) || list.ByOffset {
+			t.Errorf("%s: %d SIMs, by offset %t, %v", kind, len(list.SIMs), list.ByOffset, err)
+		}
+	}
+	srv.ClearFaults()
+	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultFreshCursor, PathPrefix: "/sims"})
+	if _, err := c.ListSIMs(ctx, SIMQuery{}); err == nil || !strings.Contains(err.Error(), "page 2 lists SIM") {
+		t.Errorf("fresh cursors: err = %v, want a repeated SIM", err)
+	}
+
 	// Offset style: the same faults become offset paging errors.
 	srv.SetSIMPaging(fakeapi.SIMPagingOffset)
 	for _, tc := range []struct {

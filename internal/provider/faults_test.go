@@ -166,9 +166,7 @@ func TestFaults_BadAnswersAreClearErrors(t *testing.T) {
 		{"empty 200 body", fakeapi.Fault{Kind: fakeapi.FaultEmptyBody},
 			`GET /usage\?filter=time:2025-02&limit=500 \(page 1\) answered HTTP 200, but the body is not the JSON the provider expects: the body is empty`},
 		{"repeating cursor", fakeapi.Fault{Kind: fakeapi.FaultRepeatCursor},
-			// The fault hands back a cursor that leads to page 1's records again:
-			// the page digest or the cursor check stops it, whichever sees it first.
-			`Onomondo API pagination is broken .* GET /usage \(page 2\): page 2 (returned the same next_page cursor as page 1|holds the same 500 records as page 1)`},
+			`Onomondo API pagination is broken .* GET /usage \(page 2\): page 2 returned the same next_page cursor as page 1`},
 		{"has_more without cursor", fakeapi.Fault{Kind: fakeapi.FaultMissingCursor},
 			`Onomondo API pagination is broken .* GET /usage \(page 1\): page 1 says has_more but gives no next_page cursor`},
 	}

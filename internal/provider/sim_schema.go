@@ -102,8 +102,8 @@ func simAttributes(idDoc string) map[string]schema.Attribute {
 			Attributes: map[string]schema.Attribute{
 				"total": schema.Int64Attribute{Computed: true, MarkdownDescription: "Bytes allowed in one period."},
 				"used": schema.Int64Attribute{Computed: true, MarkdownDescription: "Bytes used in the current period (`period`), " +
-					"as Onomondo counts them for the limit. **Can be null**: the API sometimes sends none. Not the same number as " +
-					"`onomondo_usage` for a month if the limit's period is not a calendar month."},
+					"as Onomondo counts them for the limit. **Can be null**: the API sometimes sends none. It need not equal " +
+					"`onomondo_usage`'s bytes for the month: Onomondo does not document how the two relate."},
 				"type":   str("Kind of limit as the API names it, such as `monthly`."),
 				"period": str("The current period as the API writes it, such as `202504` (April 2025)."),
 				"alert_threshold": schema.NumberAttribute{Computed: true, MarkdownDescription: "The alert threshold as the API " +

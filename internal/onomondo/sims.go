@@ -102,8 +102,10 @@ const simsResource = "the SIMs of this organisation"
 func (c *Client) ListSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
 	var out SIMList
 	seen := map[string]int{} // SIM id (or ICCID) -> page
+	var last request         // the latest page's request, which a paging error is about
 	fetch := func(ctx context.Context, at Position, limit, page int) (Page[SIM], error) {
 		r := request{path: "/sims", query: q.encode(at, limit), resource: simsResource, page: page}
+		last = r
 		var ans simsPage
 		err := c.do(ctx, r, func(_ int, _ http.Header, body io.Reader) error {
 			data, err := readJSONBody(body, maxSIMsBody)
@@ -158,7 +160,7 @@ func (c *Client) ListSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.Endpoint == "" {
-			e.Method, e.Endpoint = http.MethodGet, "/sims"
+			e.Method, e.Endpoint = http.MethodGet, last.endpoint()
 		}
 		return SIMList{}, err
 	}

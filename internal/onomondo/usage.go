@@ -24,6 +24,7 @@ func (c *Client) ReadUsage(ctx context.Context, q UsageQuery, visit func(records
 	dec := c.pageDecoder()
 	defer dec.release()
 
+	var last request // the latest page's request, which a paging error is about
 	fetch := func(ctx context.Context, at Position, limit, page int) (Page[Record], error) {
 		r := request{
 			path:     q.path(),
@@ -31,6 +32,7 @@ func (c *Client) ReadUsage(ctx context.Context, q UsageQuery, visit func(records
 			resource: q.resource(),
 			page:     page,
 		}
+		last = r
 		asked := limit
 		if asked <= 0 {
 			asked = MaxPageSize
@@ -50,7 +52,7 @@ func (c *Client) ReadUsage(ctx context.Context, q UsageQuery, visit func(records
 	var e *Error
 	if errors.As(err, &e) && e.Endpoint == "" {
 		e.Method = http.MethodGet
-		e.Endpoint = q.path()
+		e.Endpoint = last.endpoint()
 	}
 	return res, err
 }

@@ -166,9 +166,9 @@ func TestFaults_BadAnswersAreClearErrors(t *testing.T) {
 		{"empty 200 body", fakeapi.Fault{Kind: fakeapi.FaultEmptyBody},
 			`GET /usage\?filter=time:2025-02&limit=500 \(page 1\) answered HTTP 200, but the body is not the JSON the provider expects: the body is empty`},
 		{"repeating cursor", fakeapi.Fault{Kind: fakeapi.FaultRepeatCursor},
-			`Onomondo API pagination is broken .* GET /usage \(page 2\): page 2 returned the same next_page cursor as page 1`},
+			`Onomondo API pagination is broken .* GET /usage\?filter=time:2025-02&limit=500&next_page=\S+ \(page 2\): page 2 returned the same next_page cursor as page 1`},
 		{"has_more without cursor", fakeapi.Fault{Kind: fakeapi.FaultMissingCursor},
-			`Onomondo API pagination is broken .* GET /usage \(page 1\): page 1 says has_more but gives no next_page cursor`},
+			`Onomondo API pagination is broken .* GET /usage\?filter=time:2025-02&limit=500 \(page 1\): page 1 says has_more but gives no next_page cursor`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

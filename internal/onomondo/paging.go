@@ -5,11 +5,18 @@ import (
 	"fmt"
 )
 
-// Page is one page of a cursor-paged list.
+// Page is one page of a cursor-paged list, as the answer stated it.
 type Page[T any] struct {
-	Items   []T
-	HasMore bool
-	Next    string // cursor of the next page; "" when absent, null or empty
+	Items []T
+	// HasMore is pagination.has_more; HasMoreSet tells whether the key was
+	// there at all.
+	HasMore, HasMoreSet bool
+	Next                string // cursor of the next page; "" when absent, null or empty
+	// Pagination tells whether the answer had a "pagination" object.
+	Pagination bool
+	// Digest identifies the page's items by value (0 for an empty page), so
+	// that a page repeating an earlier one can be told without keeping it.
+	Digest uint64
 }
 
 // Pagination says where a read stopped. NextPage is "" when the read reached

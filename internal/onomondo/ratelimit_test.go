@@ -65,7 +65,7 @@ func TestRateLimiterParallelReadersProvokeNo429(t *testing.T) {
 		wg.Add(1)
 		go func(sim string) {
 			defer wg.Done()
-			_, err := c.ReadUsage(context.Background(), UsageQuery{SimID: sim, Filters: []Filter{{"time", "2025-01"}}, Limit: 40}, func([]Record) error { return nil })
+			_, err := c.ReadUsage(context.Background(), UsageQuery{SIM: sim, Filters: []Filter{{"time", "2025-01"}}, Limit: 40}, func([]Record) error { return nil })
 			errs <- err
 		}(f.SIMs[i].ID)
 	}

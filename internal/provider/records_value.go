@@ -57,10 +57,8 @@ func recordsTerraformValue(recs []onomondo.Record) (tftypes.Value, int) {
 		if !ok && r.Time != "" {
 			bad++
 		}
-		bytes := tfNullNumber
-		if r.Bytes.Valid {
-			bytes = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(r.Bytes.Value))
-		}
+		// The client refuses records without bytes, so every record has one.
+		bytes := tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(r.Bytes.Value))
 		elems[i] = tftypes.NewValue(recordTerraformType, map[string]tftypes.Value{
 			"time":         tfString(t),
 			"bill_id":      tfString(r.BillID),

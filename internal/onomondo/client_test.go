@@ -30,7 +30,7 @@ func (l *captureLogger) add(level, msg string, fields map[string]any) {
 func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	l.add("DEBUG", msg, f)
 }
-func (l *captureLogger) Warn(_ context.Context, msg string, f map[string]any) { l.add("WARN", msg, f) }
+func (l *captureLogger) Info(_ context.Context, msg string, f map[string]any) { l.add("INFO", msg, f) }
 func (l *captureLogger) all() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -270,6 +270,12 @@ func TestPagingGuards(t *testing.T) {
 		{"endless empty pages", func(w http.ResponseWriter, r *http.Request, n int) {
 			writeJSON(w, 200, fmt.Sprintf(`{"usage":[],"pagination":{"has_more":true,"next_page":"c%d"}}`, n))
 		}, "10 pages in a row held no records"},
+		{"fresh cursors, same records", func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 200, page(3, 0, fmt.Sprintf("c%d", n)))
+		}, "page 2 holds the same 3 records as page 1 although its cursor was new"},
+		{"full page without pagination", func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 200, strings.Replace(page(2, 0, ""), `,"pagination":{"has_more":false}`, "", 1))
+		}, `page 1 holds the 2 records asked for but no "pagination"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -279,7 +285,7 @@ func TestPagingGuards(t *testing.T) {
 			if tc.name == "cursor back to the start" {
 				q.NextPage = "start"
 			}
-			if tc.name == "too many records" {
+			if tc.name == "too many records" || tc.name == "full page without pagination" {
 				q.Limit = 2
 			}
 			n := 0
@@ -293,6 +299,69 @@ func TestPagingGuards(t *testing.T) {
 			}
 			if len(ts.requests()) > 12 {
 				t.Errorf("%d requests: the guard did not stop the loop", len(ts.requests()))
+			}
+		})
+	}
+}
+
+// TestPagingReadings: every way the evidence allows a page to say whether
+// more follow ends in every record, counted once.
+func TestPagingReadings(t *testing.T) {
+	records := func(first, n int) string {
+		p := page(n, first, "")
+		return p[len(`{"usage":`):strings.Index(p, `,"pagination"`)]
+	}
+	cases := []struct {
+		name     string
+		pages    []string // answer n (1-based) is pages[n-1]
+		wantRecs int
+	}{
+		{"next_page without has_more", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"next_page":"c2"}}`,
+			`{"usage":` + records(2, 2) + `,"pagination":{"next_page":"c3"}}`,
+			`{"usage":` + records(4, 1) + `,"pagination":{}}`,
+		}, 5},
+		{"has_more false with a next_page: read on", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":false,"next_page":"c2"}}`,
+			`{"usage":` + records(2, 1) + `,"pagination":{"has_more":false}}`,
+		}, 3},
+		{"next_page null and empty string end the read", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":true,"next_page":"c2"}}`,
+			`{"usage":` + records(2, 2) + `,"pagination":{"has_more":false,"next_page":""}}`,
+		}, 4},
+		{"empty list without pagination", []string{`{"usage":[]}`}, 0},
+		{"usage null without pagination", []string{`{"usage":null}`}, 0},
+		{"short last page without pagination", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":true,"next_page":"c2"}}`,
+			`{"usage":` + records(2, 1) + `}`,
+		}, 3},
+		{"an empty page in the middle", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":true,"next_page":"c2"}}`,
+			`{"usage":[],"pagination":{"has_more":true,"next_page":"c3"}}`,
+			`{"usage":` + records(2, 2) + `,"pagination":{"has_more":false}}`,
+		}, 4},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if n > len(tc.pages) {
+					writeJSON(w, 500, `{"error":"no more pages scripted"}`)
+					return
+				}
+				writeJSON(w, 200, tc.pages[n-1])
+			})
+			c, _ := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 0 })
+			got, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tc.wantRecs || res.Pages != len(tc.pages) || res.HasMore {
+				t.Fatalf("%d records in %d pages (has_more %v), want %d in %d", len(got), res.Pages, res.HasMore, tc.wantRecs, len(tc.pages))
+			}
+			for i, r := range got {
+				if r.Bytes.Value != int64(i+1) {
+					t.Fatalf("record %d has bytes %d: a page was skipped or counted twice", i, r.Bytes.Value)
+				}
 			}
 		})
 	}
@@ -643,6 +712,35 @@ func TestKeyNeverLoggedOrInErrors(t *testing.T) {
 	}
 }
 
+// TestKeyRedactedBeforeValuesAreShortened: a value quoted in an error is
+// shortened, and a key echoed inside it must be redacted first, or the cut
+// would leave a prefix of the key that no later redaction recognises.
+func TestKeyRedactedBeforeValuesAreShortened(t *testing.T) {
+	for name, body := range map[string]string{
+		"record bytes": `{"usage":[{"bytes":"x` + testKey + `"}],"pagination":{"has_more":false}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, body) })
+			c, _ := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 0 })
+			_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if strings.Contains(err.Error(), testKey[:10]) || !strings.Contains(err.Error(), "<redacted>") {
+				t.Errorf("error %q: want the key redacted, and no prefix of it", err)
+			}
+		})
+	}
+	tag := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 200, `{"bytes":"`+testKey+`-and-more"}`)
+	})
+	c, _ := newTestClient(t, tag.URL, func(c *Config) { c.MaxRetries = 0 })
+	_, err := c.GetTagTotal(context.Background(), "3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f")
+	if err == nil || strings.Contains(err.Error(), testKey[:10]) || !strings.Contains(err.Error(), "<redacted>") {
+		t.Errorf("tag total error %v: want the key redacted, and no prefix of it", err)
+	}
+}
+
 func TestTagTotalShapes(t *testing.T) {
 	cases := []struct {
 		body  string
@@ -745,11 +843,14 @@ func TestByteCountRules(t *testing.T) {
 }
 
 func TestOversizedPageIsRefused(t *testing.T) {
+	// 4 MiB instead of 64 MiB: the same code path, and quick under -race.
+	defer func(old int64) { maxPageBody = old }(maxPageBody)
+	maxPageBody = 4 << 20
 	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"usage":[{"bytes":1,"padding":"`))
 		chunk := []byte(strings.Repeat(`a`, 100000))
-		for i := 0; i < (maxPageBody/len(chunk))+2; i++ {
+		for i := 0; i < int(maxPageBody)/len(chunk)+2; i++ {
 			if _, err := w.Write(chunk); err != nil {
 				return
 			}
@@ -757,7 +858,7 @@ func TestOversizedPageIsRefused(t *testing.T) {
 	})
 	c, _ := newTestClient(t, ts.URL)
 	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-	if err == nil || !strings.Contains(err.Error(), "larger than 64 MiB") {
+	if err == nil || !strings.Contains(err.Error(), "larger than 4 MiB") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -27,11 +27,21 @@ import (
 )
 
 // maxPageBody bounds one page's body. A page of 1000 records is about
-// 300 KiB; anything near this size is not a usage page.
-const maxPageBody = 64 << 20
+// 300 KiB; anything near this size is not a usage page. (A variable only so
+// that a test can lower it.)
+var maxPageBody int64 = 64 << 20
 
-// errPageTooLarge stops reading a body that cannot be a usage page.
-var errPageTooLarge = fmt.Errorf("the answer is larger than %d MiB, far more than a page of %d records", maxPageBody>>20, MaxPageSize)
+// pageTooLargeError stops reading a body that cannot be a usage page.
+type pageTooLargeError struct{ limit int64 }
+
+func (e *pageTooLargeError) Error() string {
+	return fmt.Sprintf("the answer is larger than %d MiB, far more than a page of %d records", e.limit>>20, MaxPageSize)
+}
+
+func isPageTooLarge(err error) bool {
+	var e *pageTooLargeError
+	return errors.As(err, &e)
+}
 
 // errTooManyRecords stops a page that holds more records than asked for.
 var errTooManyRecords = errors.New("the page holds more records than asked for")
@@ -44,9 +54,20 @@ type pageDecoder struct {
 	records []Record
 	max     int // records this page may hold: the limit asked for
 	seed    maphash.Seed
+	secret  string // the API key, redacted from values quoted in errors
 }
 
 var pageDecoderPool = sync.Pool{New: func() any { return newPageDecoder() }}
+
+// pageDecoder takes a decoder from the pool for a read with c.
+func (c *Client) pageDecoder() *pageDecoder {
+	d, ok := pageDecoderPool.Get().(*pageDecoder)
+	if !ok {
+		d = newPageDecoder()
+	}
+	d.secret = c.apiKey
+	return d
+}
 
 func newPageDecoder() *pageDecoder { return &pageDecoder{seed: maphash.MakeSeed()} }
 
@@ -55,6 +76,7 @@ const maxKeptRecords = 4 * MaxPageSize
 
 // release returns d to the pool.
 func (d *pageDecoder) release() {
+	d.secret = ""
 	if cap(d.records) > maxKeptRecords {
 		d.records = nil
 	}
@@ -80,7 +102,7 @@ func DecodeUsagePage(r io.Reader) (Page[Record], error) {
 // holding more than max records is refused as soon as the record after the
 // last allowed one starts, so a runaway answer costs neither time nor memory.
 func (d *pageDecoder) decode(body io.Reader, max int) (Page[Record], error) {
-	d.dec.Reset(&capReader{r: body, left: maxPageBody})
+	d.dec.Reset(&capReader{r: body, limit: maxPageBody})
 	d.records = d.records[:0]
 	d.max = max
 	p, err := d.page()
@@ -175,7 +197,7 @@ func (d *pageDecoder) readRecords() error {
 		if err := json.UnmarshalDecode(dec, r); err != nil {
 			var bce *byteCountError
 			if errors.As(err, &bce) {
-				return fmt.Errorf(`record %d of the page: "bytes" %v`, pos, bce)
+				return fmt.Errorf(`record %d of the page: "bytes" %s`, pos, bce.message(d.secret))
 			}
 			if isIOorSyntax(err) {
 				return err
@@ -257,28 +279,30 @@ func lowerASCII(s string) string {
 	return s
 }
 
-// capReader reads at most left bytes, then fails with errPageTooLarge.
+// capReader reads at most limit bytes, then fails with a pageTooLargeError.
 type capReader struct {
-	r    io.Reader
-	left int64
+	r     io.Reader
+	limit int64
+	read  int64
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
-	if c.left <= 0 {
-		return 0, errPageTooLarge
+	left := c.limit - c.read
+	if left <= 0 {
+		return 0, &pageTooLargeError{limit: c.limit}
 	}
-	if int64(len(p)) > c.left {
-		p = p[:c.left]
+	if int64(len(p)) > left {
+		p = p[:left]
 	}
 	n, err := c.r.Read(p)
-	c.left -= int64(n)
+	c.read += int64(n)
 	return n, err
 }
 
 // isIOorSyntax reports whether err is a syntax error or a read error, which
 // describeJSONError words for the whole body rather than for a record.
 func isIOorSyntax(err error) bool {
-	return isSyntax(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errPageTooLarge) || !isSemantic(err)
+	return isSyntax(err) || errors.Is(err, io.ErrUnexpectedEOF) || isPageTooLarge(err) || !isSemantic(err)
 }
 
 func isSyntax(err error) bool {
@@ -295,8 +319,10 @@ func isSemantic(err error) bool {
 func describeJSONError(err error) error {
 	var syn *jsontext.SyntacticError
 	switch {
-	case errors.Is(err, errPageTooLarge):
-		return errPageTooLarge
+	case isPageTooLarge(err):
+		var e *pageTooLargeError
+		errors.As(err, &e)
+		return e
 	case errors.Is(err, errTooManyRecords):
 		return errTooManyRecords
 	case errors.Is(err, io.ErrUnexpectedEOF):

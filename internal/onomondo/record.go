@@ -112,8 +112,13 @@ type byteCountError struct {
 	what string // what it is instead
 }
 
-func (e *byteCountError) Error() string {
-	return fmt.Sprintf("%s is %s, expected a whole non-negative number of bytes", shorten(e.text, 40), e.what)
+func (e *byteCountError) Error() string { return e.message("") }
+
+// message words the error with the value redacted of secret (the API key: a
+// proxy may echo it anywhere) before it is shortened, so no part of the key
+// survives the cut.
+func (e *byteCountError) message(secret string) string {
+	return fmt.Sprintf("%s is %s, expected a whole non-negative number of bytes", shorten(redact(e.text, secret), 40), e.what)
 }
 
 // wholeNumber reads a JSON number that must be a whole number in 0..MaxInt64.

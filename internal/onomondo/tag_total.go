@@ -39,10 +39,7 @@ const maxTagTotalBody = 8 << 20
 func (c *Client) GetTagTotal(ctx context.Context, tagID string) (TagTotal, error) {
 	path := "/usage/tag-total/" + url.PathEscape(tagID)
 	resource := "tag " + strconv.Quote(tagID)
-	dec, ok := pageDecoderPool.Get().(*pageDecoder)
-	if !ok {
-		dec = newPageDecoder()
-	}
+	dec := c.pageDecoder()
 	defer dec.release()
 
 	var out TagTotal
@@ -164,6 +161,10 @@ func decodeTagTotal(raw []byte, dec *pageDecoder) (out TagTotal, p Page[Record],
 			continue
 		}
 		n, err := ParseByteCount(v)
+		var bce *byteCountError
+		if errors.As(err, &bce) {
+			return TagTotal{}, p, false, fmt.Errorf("%q: %s", key, bce.message(dec.secret))
+		}
 		if err != nil {
 			return TagTotal{}, p, false, fmt.Errorf("%q: %v", key, err)
 		}

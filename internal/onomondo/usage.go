@@ -21,10 +21,7 @@ func (c *Client) ReadUsage(ctx context.Context, q UsageQuery, visit func(records
 	if q.MaxRecords < 0 {
 		return ReadResult{}, fmt.Errorf("max_records must be 1 or more, got %d", q.MaxRecords)
 	}
-	dec, ok := pageDecoderPool.Get().(*pageDecoder)
-	if !ok {
-		dec = newPageDecoder()
-	}
+	dec := c.pageDecoder()
 	defer dec.release()
 
 	fetch := func(ctx context.Context, cursor string, limit, page int) (Page[Record], error) {

@@ -332,7 +332,7 @@ func (c *Client) failure(r request, kind ErrorKind, res attemptResult, attempt i
 	case KindRateLimited:
 		e.Attempts = used.RateWaits
 	case KindHTTP:
-		c.httpError(e, body)
+		e = c.httpError(e, body)
 	case KindTransport, KindTimeout:
 		if e.Err != nil {
 			e.Err = redactErr(e.Err, c.apiKey)

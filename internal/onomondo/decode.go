@@ -99,12 +99,13 @@ func DecodeUsagePage(r io.Reader) (Page[Record], error) {
 // record that is null, or whose bytes are absent or null, is an error that
 // names its position: counting it as 0 would be a silently wrong total.
 // country_code is lower-cased, as the filter and the docs use it. A page
-// holding more than max records is refused as soon as the record after the
-// last allowed one starts, so a runaway answer costs neither time nor memory.
-func (d *pageDecoder) decode(body io.Reader, max int) (Page[Record], error) {
+// holding more than maxRecords records is refused as soon as the record
+// after the last allowed one starts, so a runaway answer costs neither time
+// nor memory.
+func (d *pageDecoder) decode(body io.Reader, maxRecords int) (Page[Record], error) {
 	d.dec.Reset(&capReader{r: body, limit: maxPageBody})
 	d.records = d.records[:0]
-	d.max = max
+	d.max = maxRecords
 	p, err := d.page()
 	if err != nil {
 		return Page[Record]{}, describeJSONError(err)

@@ -101,15 +101,22 @@ func paginate[T any](
 		if len(p.Items) > asked {
 			return res, pagingError(page, fmt.Errorf("page %d held %d records, more than the %d asked for", page, len(p.Items), asked))
 		}
+		more, err := morePages(p, asked, page)
+		if err != nil {
+			return res, err
+		}
+		if prev, ok := seen[p.Next]; more && ok {
+			where := fmt.Sprintf("page %d", prev)
+			if prev == 0 {
+				where = "the starting next_page"
+			}
+			return res, pagingError(page, fmt.Errorf("page %d returned the same next_page cursor as %s", page, where))
+		}
 		if p.Digest != 0 {
 			if prev, ok := digests[p.Digest]; ok {
 				return res, pagingError(page, fmt.Errorf("page %d holds the same %d records as page %d although its cursor was new: the API keeps answering the same page", page, len(p.Items), prev))
 			}
 			digests[p.Digest] = page
-		}
-		more, err := morePages(p, asked, page)
-		if err != nil {
-			return res, err
 		}
 		if len(p.Items) > 0 {
 			if err := visit(p.Items); err != nil {
@@ -123,13 +130,6 @@ func paginate[T any](
 		if !more {
 			res.Pagination = Pagination{}
 			return res, nil
-		}
-		if prev, ok := seen[p.Next]; ok {
-			where := fmt.Sprintf("page %d", prev)
-			if prev == 0 {
-				where = "the starting next_page"
-			}
-			return res, pagingError(page, fmt.Errorf("page %d returned the same next_page cursor as %s", page, where))
 		}
 		if empty >= maxEmptyPages {
 			return res, pagingError(page, fmt.Errorf("%d pages in a row held no records but gave a next_page cursor", empty))

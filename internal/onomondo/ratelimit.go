@@ -303,6 +303,39 @@ type RateHeaders struct {
 	RawReset    string // the header as sent, for logs
 }
 
+// serverClock is the answering server's clock at now, by its Date header,
+// when that differs from ours by more than the header's one-second
+// resolution can explain (maxDateNoise); otherwise now. A server whose
+// clock is off writes its resets (and Retry-After dates) by that clock, and
+// most likely its Date too: reading them against it undoes the skew. Where
+// Date comes from another clock (a proxy) the skew stays, and the reset is
+// then judged implausible and not used.
+func serverClock(h http.Header, now time.Time) time.Time {
+	d, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		return now
+	}
+	if off := d.Sub(now); off > maxDateNoise || off < -maxDateNoise {
+		return now.Add(off)
+	}
+	return now
+}
+
+// maxDateNoise is the clock difference a Date header can show without any
+// skew: its one-second resolution plus the answer's time in flight.
+const maxDateNoise = 2 * time.Second
+
+// readResetAt reads x-ratelimit-reset against the server's clock (see
+// serverClock) and returns the reset on ours.
+func readResetAt(h http.Header, now time.Time) (time.Time, resetState) {
+	srv := serverClock(h, now)
+	t, state := readReset(h.Get("X-Ratelimit-Reset"), srv)
+	if state == resetAhead {
+		t = t.Add(now.Sub(srv))
+	}
+	return t, state
+}
+
 // ReadRateHeaders reads the rate-limit headers of an answer at now.
 func ReadRateHeaders(h http.Header, now time.Time) RateHeaders {
 	var rh RateHeaders
@@ -314,7 +347,7 @@ func ReadRateHeaders(h http.Header, now time.Time) RateHeaders {
 	}
 	rh.RawReset = h.Get("X-Ratelimit-Reset")
 	var state resetState
-	rh.Reset, state = readReset(rh.RawReset, now)
+	rh.Reset, state = readResetAt(h, now)
 	rh.WindowEnded = state == resetJustEnded
 	return rh
 }
@@ -329,7 +362,9 @@ func ReadRateHeaders(h http.Header, now time.Time) RateHeaders {
 // Fractions are accepted. The result counts only when it lies ahead of now
 // by at most one APIWindow plus resetSlack: a reset that looks past (a server
 // clock behind ours) or far ahead (a clock ahead, or a wrong unit) says
-// nothing usable about when the budget returns, and ok is false.
+// nothing usable about when the budget returns, and ok is false. (Answers
+// are read against the server's own clock where its Date header shows one
+// that is off: readResetAt.)
 func ParseReset(v string, now time.Time) (time.Time, bool) {
 	t, state := readReset(v, now)
 	return t, state == resetAhead

@@ -120,9 +120,6 @@ func TestRateLimiterExhaustTakesThe429Reset(t *testing.T) {
 // never reset, and a read waited forever).
 func TestRateLimiterReadings(t *testing.T) {
 	const base = 1_800_000_000
-	type step struct {
-		headers map[string]string // the answer to the request just sent
-	}
 	unix := func(d int64) string { return strconv.FormatInt(base+d, 10) }
 	cases := []struct {
 		name string
@@ -144,6 +141,10 @@ func TestRateLimiterReadings(t *testing.T) {
 		{"server clock 90 s behind (resets look past)", func(n int, now time.Time) map[string]string {
 			return map[string]string{"X-Ratelimit-Limit": "5", "X-Ratelimit-Remaining": strconv.Itoa(max(4-n, 0)), "X-Ratelimit-Reset": unix(10 - 90)}
 		}, APIWindow},
+		{"server clock 90 s behind, with its Date", func(n int, now time.Time) map[string]string {
+			return map[string]string{"X-Ratelimit-Limit": "5", "X-Ratelimit-Remaining": strconv.Itoa(max(4-n, 0)), "X-Ratelimit-Reset": unix(10 - 90),
+				"Date": now.Add(-90 * time.Second).UTC().Format(http.TimeFormat)}
+		}, 10 * time.Second},
 		{"server clock 90 s ahead (resets look far ahead)", func(n int, now time.Time) map[string]string {
 			return map[string]string{"X-Ratelimit-Limit": "5", "X-Ratelimit-Remaining": strconv.Itoa(max(4-n, 0)), "X-Ratelimit-Reset": unix(10 + 90)}
 		}, APIWindow},

@@ -90,7 +90,7 @@ func (p retryPolicy) decide(r attemptResult, t tally, now time.Time) decision {
 		if t.Retries >= p.MaxRetries {
 			return decision{Kind: KindHTTP, Reason: fmt.Sprintf("HTTP %d after %d retries", r.Status, t.Retries)}
 		}
-		if d, ok := ParseRetryAfter(r.Header.Get("Retry-After"), now); ok {
+		if d, ok := ParseRetryAfter(r.Header.Get("Retry-After"), serverClock(r.Header, now)); ok {
 			wait, capped := p.capped(d)
 			return decision{Retry: true, Wait: wait, Reason: fmt.Sprintf("HTTP %d with Retry-After %q%s", r.Status, r.Header.Get("Retry-After"), capped)}
 		}
@@ -125,9 +125,9 @@ func (p retryPolicy) decide(r attemptResult, t tally, now time.Time) decision {
 func (p retryPolicy) rateLimitWait(h http.Header, n int, now time.Time) (time.Duration, string) {
 	var wait time.Duration
 	var why string
-	if d, ok := ParseRetryAfter(h.Get("Retry-After"), now); ok {
+	if d, ok := ParseRetryAfter(h.Get("Retry-After"), serverClock(h, now)); ok {
 		wait, why = d, fmt.Sprintf("rate limited (429): Retry-After %q", h.Get("Retry-After"))
-	} else if reset, ok := ParseReset(h.Get("X-Ratelimit-Reset"), now); ok {
+	} else if reset, state := readResetAt(h, now); state == resetAhead {
 		// A little past the reset, so the request lands in the new window.
 		wait, why = reset.Sub(now)+50*time.Millisecond, fmt.Sprintf("rate limited (429): until x-ratelimit-reset %q", h.Get("X-Ratelimit-Reset"))
 	} else {

@@ -56,6 +56,12 @@ func TestRetryPolicy(t *testing.T) {
 			want{retry: true, wait: time.Second, rateLimited: true, reason: "is past or implausibly far ahead: backing off"}},
 		{"429 reset far ahead (server clock 90 s ahead)", attemptResult{Status: 429, Header: hdr("X-Ratelimit-Reset", unix(150*time.Second))}, tally{},
 			want{retry: true, wait: time.Second, rateLimited: true, reason: "is past or implausibly far ahead"}},
+		{"429 reset by a server clock 90 s behind, read against its Date", attemptResult{Status: 429, Header: hdr(
+			"Date", now.Add(-90*time.Second).UTC().Format(http.TimeFormat), "X-Ratelimit-Reset", unix(-87*time.Second))}, tally{},
+			want{retry: true, wait: 3*time.Second + 50*time.Millisecond, rateLimited: true, reason: "until x-ratelimit-reset"}},
+		{"429 Retry-After date by a server clock 90 s ahead, read against its Date", attemptResult{Status: 429, Header: hdr(
+			"Date", now.Add(90*time.Second).UTC().Format(http.TimeFormat), "Retry-After", now.Add(94*time.Second).UTC().Format(http.TimeFormat))}, tally{},
+			want{retry: true, wait: 4 * time.Second, rateLimited: true, reason: "Retry-After"}},
 		{"429 without hints backs off exponentially", attemptResult{Status: 429, Header: hdr()}, tally{RateWaits: 2},
 			want{retry: true, wait: 4 * time.Second, rateLimited: true, reason: "no usable Retry-After or x-ratelimit-reset"}},
 		{"429 Retry-After seconds wins over the reset", attemptResult{Status: 429, Header: hdr("Retry-After", "2", "X-Ratelimit-Reset", unix(40*time.Second))}, tally{},

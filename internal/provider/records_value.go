@@ -23,7 +23,6 @@ var (
 	recordTerraformType  = recordObjectType.TerraformType(context.Background())
 	recordsTerraformType = tftypes.List{ElementType: recordTerraformType}
 	tfNullString         = tftypes.NewValue(tftypes.String, nil)
-	tfNullNumber         = tftypes.NewValue(tftypes.Number, nil)
 )
 
 // setRecords replaces the null records attribute of a state just set from a

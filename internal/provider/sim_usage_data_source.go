@@ -70,14 +70,14 @@ func (d *SimUsageDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	q := m.UsageArgs.query()
+	q := m.query()
 	q.SIM = m.SimID.ValueString()
 	read, diags := readUsage(ctx, d.client, "sim-usage", q, m.includeRecords())
 	resp.Diagnostics.Append(diags...)
 	if read == nil {
 		return
 	}
-	m.UsageArgs = m.UsageArgs.withDefaults()
+	m.UsageArgs = m.withDefaults()
 	m.UsageResults = read.results
 	m.ICCID = optString(read.agg.iccid)
 	resp.Diagnostics.Append(saveUsageState(ctx, &resp.State, &m, read.agg)...)

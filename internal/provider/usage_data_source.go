@@ -91,7 +91,7 @@ func (d *UsageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	q := m.UsageArgs.query()
+	q := m.query()
 	if v := m.SimID.ValueString(); v != "" {
 		q.Filters = append(q.Filters, onomondo.Filter{Key: "sim_id", Value: v})
 	}
@@ -100,7 +100,7 @@ func (d *UsageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if read == nil {
 		return
 	}
-	m.UsageArgs = m.UsageArgs.withDefaults()
+	m.UsageArgs = m.withDefaults()
 	m.UsageResults = read.results
 	m.SimCount = types.Int64Value(read.agg.simCount())
 	m.BytesBySim = int64Map(read.agg.bySim)

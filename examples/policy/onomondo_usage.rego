@@ -35,7 +35,7 @@ deny contains msg if {
 
 deny contains msg if {
 	not errored_is_boolean
-	msg := "the input has no boolean \"errored\": give the policy the output of terraform show -json <plan file>"
+	msg := "the input has no boolean \"errored\": give the policy the output of terraform show -json <plan file> from a Terraform that writes it (1.8 and later do, 1.5 does not)"
 }
 
 errored_is_boolean if is_boolean(input.errored)

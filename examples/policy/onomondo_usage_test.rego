@@ -78,7 +78,7 @@ test_errored_plan if {
 }
 
 test_not_a_plan if {
-	deny == {"the input has no boolean \"errored\": give the policy the output of terraform show -json <plan file>"} with input as object.remove(quiet_plan, ["errored"])
+	deny == {"the input has no boolean \"errored\": give the policy the output of terraform show -json <plan file> from a Terraform that writes it (1.8 and later do, 1.5 does not)"} with input as object.remove(quiet_plan, ["errored"])
 }
 
 test_failed_and_unknown_checks if {

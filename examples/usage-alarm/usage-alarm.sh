@@ -32,7 +32,11 @@ fi
 # an errored plan is still written, with every check on a failed read
 # "unknown", which a gate looking only for "fail" would let through.
 if ! jq -e '.errored == false' plan.json >/dev/null; then
-  echo "usage alarm: the plan errored" >&2
+  if jq -e 'has("errored")' plan.json >/dev/null; then
+    echo "usage alarm: the plan errored" >&2
+  else
+    echo "usage alarm: the plan JSON says nothing about errors (Terraform 1.5 writes no \"errored\"): use a newer Terraform" >&2
+  fi
   exit 1
 fi
 

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -208,4 +209,41 @@ func TestSimsDataSource_BadAnswersAreClearErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The onomondo_sim page's hard stop, run as written: it fails the plan,
+// naming the SIM by label, for a SIM over 90% of its data limit, and passes
+// a SIM without a limit and one whose use is null.
+func TestSimDataSource_HardStopExample(t *testing.T) {
+	srv, url := newFake(t, fakeapi.Options{})
+	f := srv.Fleet()
+	from, to := srv.Period()
+	over := firstSIM(t, f, "over 90% of its limit, with a label", func(s fakeapi.SIM) bool {
+		used, _ := periodUse(f, s.ID, from, to)
+		return s.Label != "" && s.DataLimit != nil && !s.DataLimit.UsedNull && used*10 > s.DataLimit.Total*9
+	})
+	under := firstSIM(t, f, "under 90% of its limit", func(s fakeapi.SIM) bool {
+		used, _ := periodUse(f, s.ID, from, to)
+		return s.DataLimit != nil && !s.DataLimit.UsedNull && used*10 <= s.DataLimit.Total*9
+	})
+	noLimit := firstSIM(t, f, "without a data limit", func(s fakeapi.SIM) bool { return s.DataLimit == nil })
+	usedNull := firstSIM(t, f, "with used null", func(s fakeapi.SIM) bool { return s.DataLimit != nil && s.DataLimit.UsedNull })
+	example := examplePattern(t, "data-sources/onomondo_sim/data-source.tf", "")
+	config := func(id string) string {
+		return providerBlock(url) + strings.Replace(example, `"000012345"`, fmt.Sprintf("%q", id), 1)
+	}
+	var steps []resource.TestStep
+	for _, s := range []fakeapi.SIM{under, noLimit, usedNull} {
+		steps = append(steps, resource.TestStep{
+			Config: config(s.ID),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.onomondo_sim.gateway", tfjsonpath.New("id"), knownvalue.StringExact(s.ID)),
+			},
+		})
+	}
+	steps = append(steps, resource.TestStep{
+		Config:      config(over.ID),
+		ExpectError: flatRegexp(`SIM ` + over.Label + ` has used more than 90% of its data limit\.`),
+	})
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }

@@ -296,6 +296,8 @@ func TestSimsDataSource_InvalidInputRefusedAtPlanTime(t *testing.T) {
 		{`data "onomondo_sims" "x" { tag_names = [""] }`, `"" is not a tag name`},
 		{`data "onomondo_sims" "x" { tag_names = [" production"] }`, `leading or trailing whitespace`},
 		{`data "onomondo_sim" "x" { sim_id = "12345" }`, `"12345" is neither a SIM id`},
+		// A SIM id that lost its leading zeros (a spreadsheet, a number).
+		{`data "onomondo_sim" "x" { sim_id = 5840 }`, `did you mean "000005840"\?`},
 		{`data "onomondo_sim" "x" { sim_id = "fleet-a" }`, `sim_id`},
 	}
 	var steps []resource.TestStep

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -85,9 +86,17 @@ func (d *pageDecoder) release() {
 }
 
 // DecodeUsagePage decodes one usage page from r with the rules of the
-// client's reads. Exported for tests and fuzzing.
+// client's reads, with a pooled decoder as a read uses. Exported for tests,
+// benchmarks and fuzzing.
 func DecodeUsagePage(r io.Reader) (Page[Record], error) {
-	return newPageDecoder().decode(r, MaxPageSize)
+	d, ok := pageDecoderPool.Get().(*pageDecoder)
+	if !ok {
+		d = newPageDecoder()
+	}
+	defer d.release()
+	p, err := d.decode(r, MaxPageSize)
+	p.Items = slices.Clone(p.Items) // the pooled decoder's slice is reused
+	return p, err
 }
 
 // decode reads one usage page from body. The returned items alias the
@@ -104,6 +113,9 @@ func DecodeUsagePage(r io.Reader) (Page[Record], error) {
 // nor memory.
 func (d *pageDecoder) decode(body io.Reader, maxRecords int) (Page[Record], error) {
 	d.dec.Reset(&capReader{r: body, limit: maxPageBody})
+	if want := min(maxRecords, MaxPageSize); cap(d.records) < want {
+		d.records = make([]Record, 0, want) // once: growing would copy every record
+	}
 	d.records = d.records[:0]
 	d.max = maxRecords
 	p, err := d.page()

@@ -4,6 +4,11 @@
 # scripts/dev.tfrc, printing usage totals read from the fake. Needs no
 # network and leaves nothing behind (set DEMO_KEEP=1 to keep the working
 # directory .build/run/demo for a look at the state).
+#
+# TF_CLI=tofu runs it under OpenTofu (the tofu on PATH, else OpenTofu 1.12.6
+# built once from source); the dev_overrides key "onomondo/onomondo" of
+# scripts/dev.tfrc matches registry.opentofu.org/onomondo/onomondo there.
+# See ensure_terraform in scripts/lib.sh for every TF_CLI value.
 . "$(dirname "$0")/lib.sh"
 
 ensure_terraform
@@ -30,6 +35,6 @@ export ONOMONDO_API_KEY="onok_demo.fakeapikey" # the fake API's demo key, not a 
 export TF_CLI_CONFIG_FILE="$REPO_ROOT/scripts/dev.tfrc"
 export CHECKPOINT_DISABLE=1
 log "fake Onomondo API at $ONOMONDO_BASE_URL"
-log "terraform apply in $dir (data sources only: nothing is created)"
-terraform -chdir="$dir" apply -auto-approve -input=false -no-color
+log "$(basename "$TF") apply in $dir with $TF_CLI_VERSION (data sources only: nothing is created)"
+"$TF" -chdir="$dir" apply -auto-approve -input=false -no-color
 log "the fake API served $(grep -c ' /usage' "$dir/fake-api.log" || true) requests"

@@ -17,7 +17,8 @@
 # Terraform would look for hashicorp/onomondo and ask for `terraform init`.
 #
 # Finally `terraform fmt -check -recursive examples` must pass. The script
-# exits non-zero when any example fails, naming each one.
+# exits non-zero when any example fails, naming each one. TF_CLI picks the
+# CLI (ensure_terraform in scripts/lib.sh), e.g. TF_CLI=tofu.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -38,9 +39,9 @@ if [[ ${#dirs[@]} -eq 0 ]]; then
 fi
 
 functions_ok=1
-if ! terraform_at_least 1 8; then
+if ! cli_has_functions "$TF"; then
   functions_ok=0
-  log "terraform $(terraform version | head -n1) predates provider-defined functions (1.8): examples that call provider::onomondo:: are only checked with terraform fmt"
+  log "$TF_CLI_VERSION predates provider-defined functions (Terraform 1.8, OpenTofu 1.7): examples that call provider::onomondo:: are only checked with fmt"
 fi
 
 for example in "${dirs[@]}"; do
@@ -66,15 +67,15 @@ terraform {
 EOF
   fi
   log "validating $example"
-  if ! out="$(terraform -chdir="$dir" validate -no-color 2>&1)"; then
+  if ! out="$("$TF" -chdir="$dir" validate -no-color 2>&1)"; then
     printf '%s\n' "$out" >&2
     log "FAILED: $example"
     failed+=("$example")
   fi
 done
 
-log "checking terraform fmt -check -recursive examples"
-if ! terraform fmt -check -recursive -diff -no-color examples >&2; then
+log "checking $(basename "$TF") fmt -check -recursive examples"
+if ! "$TF" fmt -check -recursive -diff -no-color examples >&2; then
   log "FAILED: terraform fmt (run: terraform fmt -recursive examples)"
   failed+=("terraform fmt")
 fi

@@ -13,8 +13,12 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ACTIONLINT="$(cached_tool actionlint)"
+files=()
+for f in "$@"; do
+  [[ -f "$f" ]] || { log "no such file: $f"; exit 1; }
+  files+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
+done
 cd "$REPO_ROOT"
-files=("$@")
 if ((${#files[@]} == 0)); then
   shopt -s nullglob
   files=(.github/workflows/*.yml .github/workflows/*.yaml)
@@ -25,5 +29,5 @@ if ((${#files[@]} == 0)); then
   exit 1
 fi
 log "actionlint $("$ACTIONLINT" -version | head -n1): ${files[*]}"
-"$ACTIONLINT" -color=never "${files[@]}"
+"$ACTIONLINT" -no-color "${files[@]}"
 log "workflows clean"

@@ -27,7 +27,8 @@ if cli_is_opentofu "$TF"; then
   exit 1
 fi
 # tfplugindocs takes the first terraform on PATH: make it this one.
-export PATH="$(dirname "$TF"):$PATH"
+PATH="$(dirname "$TF"):$PATH"
+export PATH
 cd "$REPO_ROOT"
 if ! terraform_at_least 1 8; then
   # Before 1.8 `terraform providers schema -json` has no functions, so the

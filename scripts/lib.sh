@@ -230,7 +230,8 @@ ensure_terraform() {
   [[ -n "$TF_CLI_VERSION" ]] || { log "$TF does not answer '$TF version'"; exit 1; }
   export TF TF_CLI_VERSION
   if [[ "$spec" == terraform ]] && ! command -v terraform >/dev/null 2>&1; then
-    export PATH="$(dirname "$TF"):$PATH"
+    PATH="$(dirname "$TF"):$PATH"
+    export PATH
   fi
   log "using $TF ($TF_CLI_VERSION)"
 }

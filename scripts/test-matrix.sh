@@ -84,8 +84,9 @@ for spec in "$@"; do
   label="$spec"
   [[ "$spec" == terraform || "$spec" == tofu ]] && label="$spec (PATH)"
   path="$(resolve_cli "$spec")" || { bad+=("$spec: could not provide the CLI"); continue; }
-  if [[ "$spec" == terraform ]] && ! command -v terraform >/dev/null 2>&1; then
-    label="terraform (none on PATH: ${FALLBACK_TERRAFORM})"
+  if [[ "$label" == *"(PATH)" && "$path" == "$TOOLS_CACHE/"* ]]; then
+    # No terraform of the machine's: the fallback build (ensure_terraform).
+    label="$spec (none on PATH: the cached build)"
   fi
   dup=""
   for s in "${seen[@]}"; do [[ "$s" == "$path" ]] && dup=1; done

@@ -117,13 +117,63 @@ func (functionsCheck) CheckTerraformVersion(_ context.Context, req tfversion.Che
 		resp.Error = err
 		return
 	}
+	resp.Skip = functionsSkipReason(c, req)
+}
+
+// functionsSkipReason says why the function tests cannot run on CLI c,
+// which reports req.TerraformVersion, or "" when they can.
+func functionsSkipReason(c testCLI, req tfversion.CheckTerraformVersionRequest) string {
 	minimum := tfversion.Version1_8_0
 	if c.product == "OpenTofu" {
 		minimum = tfversion.Version1_7_0
 	}
 	// Core(): a prerelease of the minimum counts as the minimum, as in
 	// tfversion.SkipBelow.
-	if req.TerraformVersion.Core().LessThan(minimum) {
-		resp.Skip = fmt.Sprintf("provider-defined functions need Terraform 1.8 or OpenTofu 1.7; %s is %s %s", c.path, c.product, req.TerraformVersion)
+	if !req.TerraformVersion.Core().LessThan(minimum) {
+		return ""
+	}
+	return fmt.Sprintf("provider-defined functions need Terraform 1.8 or OpenTofu 1.7; %s is %s %s", c.path, c.product, req.TerraformVersion)
+}
+
+// TestFunctionsSkipReason: the function tests skip exactly on the CLIs
+// without provider functions, OpenTofu 1.7 included, where
+// tfversion.SkipBelow(1.8.0) would have skipped them. Needs no CLI.
+func TestFunctionsSkipReason(t *testing.T) {
+	cases := []struct {
+		product string
+		version string
+		skip    bool
+	}{
+		{"Terraform", "1.5.0", true},
+		{"Terraform", "1.7.0", true},
+		{"Terraform", "1.8.0", false},
+		{"Terraform", "1.11.0", false},
+		{"OpenTofu", "1.6.0", true},
+		{"OpenTofu", "1.7.0", false},
+		{"OpenTofu", "1.12.0", false},
+	}
+	versions := map[string]tfversion.CheckTerraformVersionRequest{
+		"1.5.0":  {TerraformVersion: tfversion.Version1_5_0},
+		"1.6.0":  {TerraformVersion: tfversion.Version1_6_0},
+		"1.7.0":  {TerraformVersion: tfversion.Version1_7_0},
+		"1.8.0":  {TerraformVersion: tfversion.Version1_8_0},
+		"1.11.0": {TerraformVersion: tfversion.Version1_11_0},
+		"1.12.0": {TerraformVersion: tfversion.Version1_12_0},
+	}
+	for _, c := range cases {
+		cli := testCLI{path: "/bin/" + c.product, product: c.product}
+		got := functionsSkipReason(cli, versions[c.version])
+		if (got != "") != c.skip {
+			t.Errorf("%s %s: skip reason %q, want skip=%t", c.product, c.version, got, c.skip)
+		}
+		if c.skip && !strings.Contains(got, c.product+" "+c.version) {
+			t.Errorf("%s %s: the reason %q does not name the CLI and its version", c.product, c.version, got)
+		}
+	}
+	// What the custom check is for: SkipBelow(1.8.0) skips OpenTofu 1.7.
+	var resp tfversion.CheckTerraformVersionResponse
+	tfversion.SkipBelow(tfversion.Version1_8_0).CheckTerraformVersion(context.Background(), versions["1.7.0"], &resp)
+	if resp.Skip == "" {
+		t.Error("tfversion.SkipBelow(1.8.0) no longer skips version 1.7.0: functionsCheck may be simpler now")
 	}
 }

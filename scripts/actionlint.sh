@@ -15,6 +15,8 @@ set -euo pipefail
 ACTIONLINT="$(cached_tool actionlint)"
 files=()
 for f in "$@"; do
+  # A relative path is taken from here, else from the repository root.
+  [[ -f "$f" || "$f" == /* ]] || f="$REPO_ROOT/$f"
   [[ -f "$f" ]] || { log "no such file: $f"; exit 1; }
   files+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
 done

@@ -22,6 +22,7 @@ if [[ -n "$short" && "$short" != "0" ]]; then
   strict="${BENCH_STRICT:-0}"
   short_flag="-short"
   paging_times="5x" # pairs of reads (client, baseline) in alternating order
+  decode_times="50x"
   rate_times="1x"
   agg_times="3x" # one read alone is too noisy for allocation figures
   e2e_runs=1
@@ -32,6 +33,7 @@ else
   strict="${BENCH_STRICT:-1}"
   short_flag=""
   paging_times="20x"
+  decode_times="300x"
   rate_times="3x"
   agg_times="3x"
   e2e_runs=5
@@ -63,6 +65,8 @@ step() {
 
 step "1. client paging throughput" \
   go test -run '^$' -bench '^BenchmarkPagingThroughput$' -benchtime="$paging_times" $short_flag -timeout 30m ./internal/onomondo/
+step "1b. CPU per page decoded" \
+  go test -run '^$' -bench '^BenchmarkDecodePage$' -benchtime="$decode_times" -timeout 30m ./internal/onomondo/
 step "2. streaming aggregation" \
   env TF_CLI_CONFIG_FILE=/dev/null go test -run '^$' -bench '^BenchmarkAggregateStreaming$' -benchtime="$agg_times" $short_flag -timeout 30m ./internal/provider/
 step "3. end to end (terraform plan)" \
@@ -119,7 +123,16 @@ div() { [[ -n "$1" && -n "$2" ]] && awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0)
 p="BenchmarkPagingThroughput"
 row "client: read 100k records (100 pages), median ms" \
   "$(fmt '%.1f ms' "$(m $p client-ms)")" "$(fmt '%.1f ms bare net/http+json' "$(m $p baseline-ms)")" \
-  "$(fmt '%.3f' "$(m $p ratio)")" "<=" 1.25
+  "$(fmt '%.3f' "$(m $p ratio)")" "<=" 1.0
+d="BenchmarkDecodePage"
+# Goal: 5 ms of CPU per 1000-record page, 5% of the 100 ms of rate-limit
+# budget (600 requests a minute) each page costs against the real API.
+row "client: CPU to decode one 1000-record page" \
+  "$(fmt '%.2f ms' "$(m "$d/client" cpu-ms/op)")" "5 ms budget" \
+  "$(div "$(m "$d/client" cpu-ms/op)" 5)" "<=" 1.0
+row "client: CPU per page vs bare encoding/json decode" \
+  "$(fmt '%.2f ms' "$(m "$d/client" cpu-ms/op)")" "$(fmt '%.2f ms bare' "$(m "$d/bare" cpu-ms/op)")" \
+  "$(div "$(m "$d/client" cpu-ms/op)" "$(m "$d/bare" cpu-ms/op)")" info ""
 
 # 2. aggregation
 a="BenchmarkAggregateStreaming"

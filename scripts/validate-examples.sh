@@ -4,9 +4,11 @@
 #
 #   scripts/validate-examples.sh
 #
-# For each directory under examples/ that holds .tf files, the .tf files are
-# copied into a clean working directory .build/run/validate-<flat-name> and
-# `terraform validate` runs there with scripts/dev.tfrc, whose dev_overrides
+# For each directory under examples/ that holds .tf files, the directory
+# (with its subfolders, for local modules) is copied into a clean working
+# directory .build/run/validate-<flat-name>, `terraform get` installs the
+# local modules it calls, and `terraform validate` runs there (with its
+# tests/*.tftest.hcl files) with scripts/dev.tfrc, whose dev_overrides
 # point onomondo/onomondo at bin/. With dev_overrides no `terraform init` is
 # needed (nor possible offline): validate loads the provider straight from
 # bin/, as long as the configuration declares the provider's source
@@ -52,7 +54,7 @@ for example in "${dirs[@]}"; do
   flat="${example#examples/}"
   flat="${flat//\//-}"
   dir="$(workdir "validate-$flat")"
-  cp "$example"/*.tf "$dir"/
+  cp -R "$example"/. "$dir"/
   if ! grep -qs 'required_providers' "$dir"/*.tf; then
     cat >"$dir/zz_validate_required_providers.tf" <<'EOF'
 # Added by scripts/validate-examples.sh: the example declares no
@@ -67,6 +69,12 @@ terraform {
 EOF
   fi
   log "validating $example"
+  if grep -qs '^module ' "$dir"/*.tf && ! out="$("$TF" -chdir="$dir" get -no-color 2>&1)"; then
+    printf '%s\n' "$out" >&2
+    log "FAILED: $example ($(basename "$TF") get)"
+    failed+=("$example")
+    continue
+  fi
   if ! out="$("$TF" -chdir="$dir" validate -no-color 2>&1)"; then
     printf '%s\n' "$out" >&2
     log "FAILED: $example"

@@ -2,10 +2,6 @@ output "month" {
   value = local.month
 }
 
-output "fleet_total_bytes" {
-  value = data.onomondo_usage.fleet.total_bytes
-}
-
 output "fleet_total" {
   value = provider::onomondo::format_bytes(data.onomondo_usage.fleet.total_bytes)
 }

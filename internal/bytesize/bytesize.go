@@ -289,7 +289,38 @@ func lower(c byte) byte {
 	return c
 }
 
-var binaryNames = [...]string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+// System is a family of units for formatting: Binary (powers of 1024, the
+// default) or Decimal (powers of 1000, the SI prefixes).
+type System int
+
+const (
+	// Binary formats in B, KiB, MiB, GiB, TiB, PiB, EiB (powers of 1024).
+	Binary System = iota
+	// Decimal formats in B, kB, MB, GB, TB, PB, EB (powers of 1000), the
+	// units data contracts are usually written in.
+	Decimal
+)
+
+// SystemNames are the names ParseSystem accepts, in the order to list them.
+var SystemNames = []string{"iec", "si"}
+
+// ParseSystem maps a unit-system name to a System: "iec" is Binary (the IEC
+// binary prefixes KiB, MiB, ...), "si" is Decimal (the SI prefixes kB, MB,
+// ...). Anything else is an error that names the allowed values.
+func ParseSystem(name string) (System, error) {
+	switch name {
+	case "iec":
+		return Binary, nil
+	case "si":
+		return Decimal, nil
+	}
+	return Binary, fmt.Errorf("unknown unit system %q: use \"si\" for decimal units (kB, MB, GB: powers of 1000) or \"iec\" for binary units (KiB, MiB, GiB: powers of 1024, the default)", name)
+}
+
+var (
+	binaryNames  = [...]string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	decimalNames = [...]string{"B", "kB", "MB", "GB", "TB", "PB", "EB"}
+)
 
 // Format renders n as a short human-readable string in binary units.
 //
@@ -310,22 +341,37 @@ var binaryNames = [...]string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
 // Negative values are formatted like their absolute value with a leading
 // "-": Format(-1536) is "-1.50 KiB" and Format(math.MinInt64) is "-8.00 EiB".
 // Parse does not accept negative values.
-func Format(n int64) string {
+func Format(n int64) string { return FormatIn(n, Binary) }
+
+// FormatIn renders n like Format, in the units of sys. In Decimal, values
+// below 1000 are whole bytes ("999 B"), larger ones use the largest of kB,
+// MB, GB, TB, PB and EB that keeps the number at least 1, with two decimals
+// rounded half up ("600.00 GB" for 600000000000, "1.00 MB" for 999995); the
+// largest int64 is "9.22 EB", so no clamp is needed. Parse accepts every
+// result for n >= 0, to within half a hundredth of the displayed unit.
+func FormatIn(n int64, sys System) string {
 	if n < 0 {
 		// -(n+1) cannot overflow; adding 1 back in uint64 handles MinInt64.
-		return "-" + formatMagnitude(uint64(-(n+1))+1)
+		return "-" + formatMagnitude(uint64(-(n+1))+1, sys)
 	}
-	return formatMagnitude(uint64(n))
+	return formatMagnitude(uint64(n), sys)
 }
 
-// formatMagnitude formats m (at most 2^63).
-func formatMagnitude(m uint64) string {
-	if m < 1024 {
+// formatMagnitude formats m (at most 2^63) in the units of sys.
+func formatMagnitude(m uint64, sys System) string {
+	names, base := binaryNames[:], uint64(1024)
+	if sys == Decimal {
+		names, base = decimalNames[:], 1000
+	}
+	if m < base {
 		return strconv.FormatUint(m, 10) + " B"
 	}
-	k := (bits.Len64(m) - 1) / 10 // largest k with 1024^k <= m; 1..6
+	k, unit := 0, uint64(1) // largest k with base^k <= m; 1..6
+	for k < len(names)-1 && unit <= m/base {
+		k++
+		unit *= base
+	}
 	for {
-		unit := uint64(1) << (10 * k)
 		q, r := m/unit, m%unit
 		// hundredths = round(r*100/unit); r*100 may exceed 64 bits.
 		hi, lo := bits.Mul64(r, 100)
@@ -334,15 +380,16 @@ func formatMagnitude(m uint64) string {
 		if rest >= unit-rest { // rest/unit >= 1/2
 			h++
 		}
-		if h >= 1024*100 && k < len(binaryNames)-1 {
+		if h >= base*100 && k < len(names)-1 {
 			k++
+			unit *= base
 			continue
 		}
-		if h >= 800 && k == len(binaryNames)-1 && m < 1<<63 {
+		if sys == Binary && h >= 800 && k == len(names)-1 && m < 1<<63 {
 			// Would display "8.00 EiB" = 2^63 for a value below 2^63.
 			h = 799
 		}
-		return strconv.FormatUint(h/100, 10) + "." + twoDigits(h%100) + " " + binaryNames[k]
+		return strconv.FormatUint(h/100, 10) + "." + twoDigits(h%100) + " " + names[k]
 	}
 }
 

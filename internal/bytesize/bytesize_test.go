@@ -386,7 +386,12 @@ func TestFormatParseRoundTrip(t *testing.T) {
 	for d := int64(0); d < 100000; d++ {
 		check(math.MaxInt64 - d*(eiB/100000))
 	}
-	// A deterministic pseudo-random walk over the whole range.
+	randomWalk(check)
+}
+
+// randomWalk calls check with 200,000 values of a deterministic
+// pseudo-random walk over the whole non-negative int64 range.
+func randomWalk(check func(int64)) {
 	x := uint64(0x9e3779b97f4a7c15)
 	for i := 0; i < 200000; i++ {
 		x ^= x << 13

@@ -76,6 +76,15 @@ func FuzzFormat(f *testing.F) {
 		if !closeEnough(n, got) {
 			t.Fatalf("Parse(Format(%d) = %q) = %d: relative error above 0.5%%", n, s, got)
 		}
+		// The decimal system: accepted by Parse, within 0.5% (exact below 1000).
+		d := FormatIn(n, Decimal)
+		gotD, err := Parse(d)
+		if err != nil {
+			t.Fatalf("Parse(FormatIn(%d, Decimal) = %q): %v", n, d, err)
+		}
+		if (n < 1000 && gotD != n) || (n >= 1000 && !withinHalfPercent(n, gotD)) {
+			t.Fatalf("Parse(FormatIn(%d, Decimal) = %q) = %d: too far off", n, d, gotD)
+		}
 	})
 }
 

@@ -16,9 +16,21 @@
 // run as a standalone demo process (cmd/onomondo-fake-api).
 //
 // Faults (InjectFault) switch on, at run time, the failure modes a client
-// has to survive: 5xx answers, surprise 429s, slow answers, truncated or
-// reset bodies, HTML proxy pages, empty bodies, wrongly typed fields and
-// broken cursors.
+// has to survive: 5xx answers (with or without Retry-After), surprise 429s,
+// slow answers, truncated or reset bodies, HTML proxy pages, empty bodies,
+// and answers shaped as the evidence does not rule out: bytes as a string,
+// missing, null or not a whole number, null records, upper-case country
+// codes, pagination without has_more, contradicting itself or missing, and
+// cursors that repeat or never end.
+//
+// Where the evidence leaves the rate-limit headers open, the server plays
+// each reading (Options, or Set* at run time): x-ratelimit-reset as Unix
+// seconds, milliseconds or seconds until the reset (ResetStyle), a server
+// clock off ours (ClockSkew), a proxy that strips the headers and adds
+// Retry-After (StripRateHeaders). The tag total can be any of several
+// shapes (TagShape), including a paged usage list. A Chaos (NewChaos)
+// mixes seeded random transport trouble into every request for randomized
+// runs.
 //
 // Everything a Server exposes is safe for concurrent use.
 package fakeapi

@@ -42,7 +42,7 @@ func TestRecordsMatchEncodingJSON(t *testing.T) {
 	f := DefaultFleet()
 	var b []byte
 	for i := range f.Records {
-		b = appendRecord(b[:0], &f.Records[i], encodeOptions{})
+		b = appendRecord(b[:0], &f.Records[i], encodeOptions{}, false)
 		want, _ := json.Marshal(toJSON(f.Records[i]))
 		var got recordJSON
 		decodeStrict(t, b, &got)

@@ -31,7 +31,7 @@ func fleetBytes(f *Fleet) []byte {
 		b = append(b, t.ID+"|"+t.Name+"\n"...)
 	}
 	for i := range f.Records {
-		b = appendRecord(b, &f.Records[i], encodeOptions{})
+		b = appendRecord(b, &f.Records[i], encodeOptions{}, false)
 		b = append(b, '\n')
 	}
 	return b

@@ -23,6 +23,10 @@ import (
 // O(page), never a rescan from the start. A cursor is accepted only if the
 // record at its index has its time and matches the query; anything else is
 // 400 invalid_next_page.
+//
+// FaultFreshCursor's cursors add a suffix, ".<n>" after the index, with n
+// counting the fresh cursors the server handed out: each is new, and each
+// resumes exactly where the plain cursor would.
 
 // cursorTimeLayout is the time layout inside cursors.
 const cursorTimeLayout = "2006-01-02T15:04:05.000Z"
@@ -36,6 +40,15 @@ func encodeCursor(t time.Time, idx int) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
+// encodeFreshCursor returns the seq-th fresh cursor of the record at index
+// idx with time t (FaultFreshCursor).
+func encodeFreshCursor(t time.Time, idx int, seq uint64) string {
+	var raw [72]byte
+	b := t.UTC().AppendFormat(raw[:0], cursorTimeLayout)
+	b = fmt.Appendf(b, "@%09d.%d", idx, seq)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
 // decodeCursor parses a cursor made by encodeCursor.
 func decodeCursor(s string) (t time.Time, idx int, ok bool) {
 	raw, err := base64.StdEncoding.DecodeString(s)
@@ -43,7 +56,8 @@ func decodeCursor(s string) (t time.Time, idx int, ok bool) {
 		return t, 0, false
 	}
 	ts, is, found := strings.Cut(string(raw), "@")
-	if !found || len(is) < 9 || !allDigits(is) {
+	is, seq, fresh := strings.Cut(is, ".")
+	if !found || len(is) < 9 || !allDigits(is) || fresh && (seq == "" || !allDigits(seq)) {
 		return t, 0, false
 	}
 	t, err = time.Parse(cursorTimeLayout, ts)
@@ -163,9 +177,13 @@ func (s *source) cursorAt(p int) string {
 // true iff a matching record follows the page; next_page is then its cursor.
 func appendPage(b []byte, s *source, start, offset, limit int, enc encodeOptions) []byte {
 	p := s.skip(start, offset)
-	first := -1
+	hit := -1 // the page index of the record enc.record breaks
+	if enc.record != recordNormal {
+		hit = s.pageIndex(p, limit, enc.index)
+	}
+	first, n := -1, 0
 	b = append(b, `{"usage":[`...)
-	for n := 0; n < limit; n++ {
+	for ; n < limit; n++ {
 		p = s.seek(p)
 		if p >= s.hi {
 			break
@@ -175,17 +193,43 @@ func appendPage(b []byte, s *source, start, offset, limit int, enc encodeOptions
 		} else {
 			b = append(b, ',')
 		}
-		b = appendRecord(b, &s.recs[s.at(p)], enc)
+		b = appendRecord(b, &s.recs[s.at(p)], enc, n == hit)
 		p++
 	}
-	b = append(b, "],"...)
+	b = append(b, ']')
 	var next, firstCursor string
 	if p = s.seek(p); p < s.hi {
 		next = s.cursorAt(p)
 	}
-	if first >= 0 && enc.pagination == paginationRepeat {
-		firstCursor = s.cursorAt(first)
+	if first >= 0 {
+		switch enc.pagination {
+		case paginationRepeat:
+			firstCursor = s.cursorAt(first)
+		case paginationFresh:
+			g := s.at(first)
+			next = encodeFreshCursor(s.recs[g].Time, g, enc.freshSeq)
+		}
 	}
-	b = appendPagination(b, next, firstCursor, enc)
+	b = appendPagination(b, next, firstCursor, n == 0, enc)
 	return append(b, '}')
+}
+
+// pageIndex resolves a record fault's index (0-based; negative counts from
+// the end) on the page of at most limit records that starts at position p:
+// out-of-range indexes are clamped to the page; -1 for an empty page.
+func (s *source) pageIndex(p, limit, index int) int {
+	n := 0
+	for ; n < limit; n++ {
+		if p = s.seek(p); p >= s.hi {
+			break
+		}
+		p++
+	}
+	if n == 0 {
+		return -1
+	}
+	if index < 0 {
+		index += n
+	}
+	return min(max(index, 0), n-1)
 }

@@ -46,9 +46,39 @@ type Options struct {
 	// TagShape is the initial shape of tag-total answers (default
 	// TagShapeBytes); see SetTagShape.
 	TagShape TagShape
-	// Now is the server's clock (default time.Now); rate-limit windows and
-	// Request.Time use it.
+	// Now is the real clock (default time.Now); Request.Time uses it, and
+	// the server's own clock is Now plus ClockSkew.
 	Now func() time.Time
+
+	// ResetStyle encodes x-ratelimit-reset (default, ResetDefault:
+	// ResetUnixSeconds, as documented); see SetResetStyle.
+	ResetStyle ResetStyle
+	// ClockSkew is how far the server's clock is off Now (negative: the
+	// server is behind, e.g. -90*time.Second). Rate-limit windows,
+	// x-ratelimit-reset, the reset of FaultRateLimit, HTTP-date Retry-After
+	// values and (with SkewedDate) the Date header follow the skewed clock;
+	// Request.Time does not. See SetClockSkew.
+	ClockSkew time.Duration
+	// StripRateHeaders plays a proxy in front of the API that drops
+	// x-ratelimit-remaining and x-ratelimit-reset from every answer
+	// (x-ratelimit-limit stays) and adds Retry-After to every 429 that has
+	// none of its own: the whole seconds, rounded up, from the server clock
+	// to the end of the window (the limiter's), or to the reset of a
+	// FaultRateLimit. See SetStripRateHeaders.
+	StripRateHeaders bool
+	// SkewedDate makes the fake set the Date header of every answer from
+	// its own, skewed clock, as a server that sends its own Date would. By
+	// default Date is left to net/http, which writes the real time (as a
+	// proxy with a correct clock would); an in-process
+	// httptest.ResponseRecorder then has no Date at all. See SetSkewedDate.
+	SkewedDate bool
+	// TagPageSize is the page size of TagShapeUsagePaged answers to
+	// requests without a limit parameter (default DefaultTagPageSize). See
+	// SetTagPageSize.
+	TagPageSize int
+	// Chaos, if not nil, injects seeded random transport trouble into the
+	// requests no queued fault hits; see Chaos and SetChaos.
+	Chaos *Chaos
 }
 
 // Server is the fake API. It is an http.Handler and safe for concurrent
@@ -61,11 +91,15 @@ type Server struct {
 	limiter *limiter
 	now     func() time.Time
 
-	tagShape atomic.Int32
-	cache    listCache // group=hours lists and tag usage lists
+	tagShape    atomic.Int32
+	tagPageSize atomic.Int64
+	freshSeq    atomic.Uint64 // FaultFreshCursor cursors handed out
+	cache       listCache     // group=hours lists and tag usage lists
 
-	faultMu sync.Mutex
-	faults  []Fault
+	mu     sync.Mutex // guards faults, read and chaos
+	faults []Fault
+	read   readings
+	chaos  *Chaos
 
 	reqMu sync.Mutex
 	reqs  []*Request
@@ -84,7 +118,7 @@ type Request struct {
 	// being served, StatusClientClosedRequest if the client gave up during
 	// a FaultSlow delay.
 	Status int
-	Time   time.Time // arrival, by Options.Now
+	Time   time.Time // arrival, by Options.Now (without Options.ClockSkew)
 }
 
 // New returns a Server for opts.
@@ -112,6 +146,14 @@ func New(opts Options) *Server {
 	}
 	s.limiter = newLimiter(limit, window)
 	s.tagShape.Store(int32(opts.TagShape))
+	s.SetTagPageSize(opts.TagPageSize)
+	s.read = readings{
+		resetStyle: opts.ResetStyle,
+		clockSkew:  opts.ClockSkew,
+		strip:      opts.StripRateHeaders,
+		skewedDate: opts.SkewedDate,
+	}
+	s.chaos = opts.Chaos
 
 	if len(opts.KeyTags) > 0 {
 		s.keyTags = make(map[string]bool, len(opts.KeyTags))
@@ -214,15 +256,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeBody(w, code, contentType, body)
 	}
 
-	fault, st, limited := s.admit(r.URL.Path, now)
+	d := s.admit(r.URL.Path, now)
+	fault := d.fault
 	h := w.Header()
-	st.setHeaders(h)
+	d.setHeaders(h)
 
 	bp := getBuf()
 	body := (*bp)[:0]
 	defer func() { *bp = body; putBuf(bp) }()
 
-	if limited {
+	if d.limited {
+		if d.read.strip {
+			h.Set(HeaderRetryAfter, strconv.FormatInt(d.st.untilReset(), 10))
+		}
 		body = appendError(body, CodeRateLimited)
 		send(http.StatusTooManyRequests, contentTypeJSON, body)
 		return
@@ -234,13 +280,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		kind = fault.Kind
 		switch kind {
 		case FaultRateLimit:
-			if fault.RetryAfter > 0 {
-				h.Set(HeaderRetryAfter, strconv.FormatInt(ceilSeconds(fault.RetryAfter), 10))
-			}
+			d.setRetryAfter(h, true)
 			body = appendError(body, CodeRateLimited)
 			send(http.StatusTooManyRequests, contentTypeJSON, body)
 			return
 		case FaultStatus:
+			d.setRetryAfter(h, false)
 			code := fault.Code
 			if code == "" {
 				code = CodeInternalError
@@ -249,6 +294,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			send(orDefault(fault.Status, http.StatusInternalServerError), contentTypeJSON, body)
 			return
 		case FaultHTML:
+			d.setRetryAfter(h, false)
 			st := orDefault(fault.Status, http.StatusBadGateway)
 			body = append(body, proxyHTML(st, http.StatusText(st))...)
 			send(st, contentTypeHTML, body)
@@ -261,13 +307,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				s.setStatus(entry, StatusClientClosedRequest)
 				return
 			}
-		case FaultWrongType:
-			enc.bytesAsString = true
-		case FaultRepeatCursor:
-			enc.pagination = paginationRepeat
-			enc.requestCursor = query.Get(paramNextPage)
-		case FaultMissingCursor:
-			enc.pagination = paginationMissing
+		default:
+			enc = s.shapeEncoding(fault, query)
 		}
 	}
 
@@ -376,7 +417,7 @@ func (s *Server) answer(b []byte, r *http.Request, q url.Values, authorized bool
 		if tag == "" || strings.Contains(tag, "/") {
 			return b, errNotFound
 		}
-		return s.tagTotal(b, tag, enc)
+		return s.tagTotal(b, tag, q, enc)
 	}
 	if seg == "" || seg == "tag-total" || strings.Contains(seg, "/") {
 		return b, errNotFound
@@ -448,12 +489,12 @@ func (s *Server) usage(b []byte, q url.Values, simPath string, isSIM bool, enc e
 }
 
 // tagTotal answers GET /usage/tag-total/{tagID}.
-func (s *Server) tagTotal(b []byte, tagID string, enc encodeOptions) ([]byte, *apiError) {
+func (s *Server) tagTotal(b []byte, tagID string, q url.Values, enc encodeOptions) ([]byte, *apiError) {
 	if _, ok := s.fleet.TagByID(tagID); !ok {
 		return b, errTagNotFound
 	}
 	if s.keyTags != nil && !s.keyTags[tagID] {
 		return b, errForbidden
 	}
-	return s.appendTagTotal(b, tagID, TagShape(s.tagShape.Load()), enc), nil
+	return s.appendTagTotal(b, tagID, TagShape(s.tagShape.Load()), q, enc)
 }

@@ -2,6 +2,7 @@ package fakeapi
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 )
@@ -34,7 +35,21 @@ const (
 	// TagShapeNoTotal answers {"tag_id":"…","sims":k}: nothing a client
 	// could take for the total.
 	TagShapeNoTotal
+	// TagShapeUsagePaged answers the records of TagShapeUsageRecords as
+	// usage pages, paged exactly like GET /usage: at most limit records a
+	// page (the query's limit, 1..1000, else the server's tag page size,
+	// Options.TagPageSize), {"has_more":true,"next_page":"…"} while more
+	// follow, and the next_page cursor accepted back (400 invalid_limit /
+	// invalid_next_page otherwise; other parameters are ignored). The
+	// records of all pages add up to N; a client that stops after page 1
+	// gets less whenever the tag has more records than a page holds.
+	TagShapeUsagePaged
 )
+
+// DefaultTagPageSize is the page size of TagShapeUsagePaged answers to
+// requests without limit when Options.TagPageSize is 0. It is small on
+// purpose, so that the tags of DefaultFleet span several pages.
+const DefaultTagPageSize = 25
 
 var tagShapeNames = [...]string{
 	TagShapeBytes:        "bytes",
@@ -43,6 +58,7 @@ var tagShapeNames = [...]string{
 	TagShapeUsageNumber:  "usage",
 	TagShapeUsageRecords: "usage_records",
 	TagShapeNoTotal:      "no_total",
+	TagShapeUsagePaged:   "usage_paged",
 }
 
 // String returns the name of t, as accepted by ParseTagShape.
@@ -63,7 +79,7 @@ func TagShapes() []TagShape {
 }
 
 // ParseTagShape returns the TagShape named s ("bytes", "total",
-// "total_bytes", "usage", "usage_records", "no_total").
+// "total_bytes", "usage", "usage_records", "no_total", "usage_paged").
 func ParseTagShape(s string) (TagShape, error) {
 	for i, name := range tagShapeNames {
 		if strings.EqualFold(s, name) {
@@ -76,38 +92,65 @@ func ParseTagShape(s string) (TagShape, error) {
 // SetTagShape changes the shape of tag-total answers from now on.
 func (s *Server) SetTagShape(t TagShape) { s.tagShape.Store(int32(t)) }
 
-// appendTagTotal appends the tag-total answer for tagID in shape.
-func (s *Server) appendTagTotal(b []byte, tagID string, shape TagShape, enc encodeOptions) []byte {
+// SetTagPageSize changes the page size of TagShapeUsagePaged answers to
+// requests without limit from now on; n <= 0 means DefaultTagPageSize.
+func (s *Server) SetTagPageSize(n int) {
+	if n <= 0 {
+		n = DefaultTagPageSize
+	}
+	s.tagPageSize.Store(int64(n))
+}
+
+// appendTagTotal appends the tag-total answer for tagID in shape; q is the
+// request's query (TagShapeUsagePaged reads limit and next_page from it).
+func (s *Server) appendTagTotal(b []byte, tagID string, shape TagShape, q url.Values, enc encodeOptions) ([]byte, *apiError) {
 	total := s.fleet.TagTotal(tagID)
 	sims := int64(s.fleet.TagSIMCount(tagID))
-	if shape == TagShapeUsageRecords {
+	if shape == TagShapeUsageRecords || shape == TagShapeUsagePaged {
 		recs := s.cache.get("tag\x00"+tagID, func() []Record { return tagUsage(s.fleet, tagID) })
 		src := &source{recs: recs, hi: len(recs)}
-		// The whole list on one page: it is small (per SIM and network).
-		return appendPage(b, src, 0, 0, len(recs), enc)
+		if shape == TagShapeUsageRecords {
+			// The whole list on one page: it is small (per SIM and network).
+			return appendPage(b, src, 0, 0, len(recs), enc), nil
+		}
+		limit, start := int(s.tagPageSize.Load()), 0
+		if vals, ok := q[paramLimit]; ok {
+			n, ok := parseDigits(vals)
+			if !ok || n < 1 || n > MaxLimit {
+				return b, badRequest(CodeInvalidLimit)
+			}
+			limit = n
+		}
+		if vals, ok := q[paramNextPage]; ok {
+			if len(vals) != 1 {
+				return b, errInvalidNextPage
+			}
+			if vals[0] != "" {
+				if start, ok = src.resume(vals[0]); !ok {
+					return b, errInvalidNextPage
+				}
+			}
+		}
+		return appendPage(b, src, start, 0, limit, enc), nil
 	}
 	b = append(b, `{"tag_id":`...)
 	b = appendString(b, tagID)
 	switch shape {
 	case TagShapeTotal:
-		b = append(b, `,"total":`...)
-		b = appendNumber(b, total, enc)
+		b = appendBytesField(b, "total", total, enc)
 	case TagShapeTotalBytes:
-		b = append(b, `,"total_bytes":`...)
-		b = appendNumber(b, total, enc)
+		b = appendBytesField(b, "total_bytes", total, enc)
 	case TagShapeUsageNumber:
-		b = append(b, `,"usage":`...)
-		b = appendNumber(b, total, enc)
+		b = appendBytesField(b, "usage", total, enc)
 	case TagShapeNoTotal:
 		b = append(b, `,"sims":`...)
 		b = appendNumber(b, sims, encodeOptions{})
 	default: // TagShapeBytes
-		b = append(b, `,"bytes":`...)
-		b = appendNumber(b, total, enc)
+		b = appendBytesField(b, "bytes", total, enc)
 		b = append(b, `,"sim_count":`...)
 		b = appendNumber(b, sims, encodeOptions{})
 	}
-	return append(b, '}')
+	return append(b, '}'), nil
 }
 
 // tagUsage sums the records of the SIMs carrying tagID per (SIM, country,

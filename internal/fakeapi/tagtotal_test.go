@@ -3,6 +3,8 @@ package fakeapi
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -132,7 +134,7 @@ func TestParseTagShape(t *testing.T) {
 			t.Fatalf("ParseTagShape(%q) = %v, %v", shape.String(), got, err)
 		}
 	}
-	if len(TagShapes()) != 6 {
+	if len(TagShapes()) != 7 {
 		t.Fatal("TagShapes")
 	}
 	if _, err := ParseTagShape("nope"); err == nil {
@@ -144,3 +146,112 @@ func TestParseTagShape(t *testing.T) {
 }
 
 func itoa64(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestTagShapeUsagePaged reads a tag total answered as a paged usage list:
+// the pages add up to the total, page 1 alone does not, and the records are
+// those of TagShapeUsageRecords in the same order.
+func TestTagShapeUsagePaged(t *testing.T) {
+	f := DefaultFleet()
+	tag := f.Tags[2].ID
+	total := f.TagTotal(tag)
+	s := newTestHandler(f)
+	path := "/usage/tag-total/" + tag
+	s.SetTagShape(TagShapeUsageRecords)
+	whole := decodePage(t, get(t, s, path)).Usage
+	s.SetTagShape(TagShapeUsagePaged)
+
+	for _, tc := range []struct {
+		limits   []int // nil: no limit parameter (the tag page size)
+		pageSize int
+	}{
+		{nil, DefaultTagPageSize},
+		{[]int{100}, 100},
+		{[]int{1000}, 1000},
+		{[]int{7, 3}, 0},
+	} {
+		pages := 0
+		var got []recordJSON
+		cursor := ""
+		for {
+			v := url.Values{}
+			if tc.limits != nil {
+				v.Set("limit", itoa(tc.limits[pages%len(tc.limits)]))
+			}
+			if cursor != "" {
+				v.Set("next_page", cursor)
+			}
+			p := decodePage(t, get(t, s, path+"?"+v.Encode()))
+			if tc.pageSize > 0 && p.Pagination.HasMore && len(p.Usage) != tc.pageSize {
+				t.Fatalf("limits %v: page %d has %d records", tc.limits, pages+1, len(p.Usage))
+			}
+			if pages == 0 && p.Pagination.HasMore {
+				var first int64
+				for _, r := range p.Usage {
+					first += r.Bytes
+				}
+				if first >= total {
+					t.Fatalf("page 1 alone sums to %d of %d", first, total)
+				}
+			}
+			got = append(got, p.Usage...)
+			pages++
+			if !p.Pagination.HasMore {
+				break
+			}
+			cursor = *p.Pagination.NextPage
+		}
+		sameRecords(t, got, whole)
+		var sum int64
+		for _, r := range got {
+			sum += r.Bytes
+		}
+		if sum != total {
+			t.Fatalf("limits %v: pages sum to %d, want %d", tc.limits, sum, total)
+		}
+		if want := (len(whole) + tc.pageSize - 1) / max(tc.pageSize, 1); tc.pageSize > 0 && pages != want {
+			t.Fatalf("limits %v: %d pages, want %d", tc.limits, pages, want)
+		}
+	}
+	if len(whole) <= 3*DefaultTagPageSize {
+		t.Fatalf("fixture: tag has only %d records", len(whole))
+	}
+
+	// The page size without limit: Options.TagPageSize, SetTagPageSize.
+	s.SetTagPageSize(4)
+	if p := decodePage(t, get(t, s, path)); len(p.Usage) != 4 || !p.Pagination.HasMore {
+		t.Fatalf("SetTagPageSize(4): %d records", len(p.Usage))
+	}
+	s.SetTagPageSize(0)
+	if p := decodePage(t, get(t, s, path)); len(p.Usage) != DefaultTagPageSize {
+		t.Fatalf("SetTagPageSize(0): %d records", len(p.Usage))
+	}
+	o := New(Options{APIKey: testKey, TagShape: TagShapeUsagePaged, TagPageSize: 9})
+	if p := decodePage(t, get(t, o, path)); len(p.Usage) != 9 {
+		t.Fatalf("Options.TagPageSize 9: %d records", len(p.Usage))
+	}
+	// next_page "" is the first page.
+	if p := decodePage(t, get(t, s, path+"?next_page=")); len(p.Usage) != DefaultTagPageSize {
+		t.Fatalf("empty next_page: %d records", len(p.Usage))
+	}
+
+	// Bad parameters; a cursor of another list.
+	wantError(t, get(t, s, path+"?limit=0"), http.StatusBadRequest, CodeInvalidLimit)
+	wantError(t, get(t, s, path+"?limit=1001"), http.StatusBadRequest, CodeInvalidLimit)
+	wantError(t, get(t, s, path+"?limit=x"), http.StatusBadRequest, CodeInvalidLimit)
+	wantError(t, get(t, s, path+"?next_page=nope"), http.StatusBadRequest, CodeInvalidNextPage)
+	wantError(t, get(t, s, path+"?next_page=a&next_page=b"), http.StatusBadRequest, CodeInvalidNextPage)
+	usageCursor := *decodePage(t, get(t, s, "/usage?filter=time:2025-01&limit=5")).Pagination.NextPage
+	wantError(t, get(t, s, path+"?next_page="+url.QueryEscape(usageCursor)), http.StatusBadRequest, CodeInvalidNextPage)
+
+	// The unused tag: one empty last page.
+	unused := f.Tags[len(f.Tags)-1].ID
+	if body := get(t, s, "/usage/tag-total/"+unused).Body.String(); body != `{"usage":[],"pagination":{"has_more":false}}` {
+		t.Fatalf("unused tag: %s", body)
+	}
+
+	// Answer-shape faults apply to its pages.
+	s.InjectFault(Fault{Kind: FaultNoHasMore, Times: 1})
+	if body := get(t, s, path).Body.String(); !strings.Contains(body, `],"pagination":{"next_page":"`) {
+		t.Fatalf("no-has_more fault on a tag page: %s", truncate([]byte(body)))
+	}
+}

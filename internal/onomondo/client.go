@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -22,17 +21,6 @@ import (
 
 // DefaultBaseURL is the production API.
 const DefaultBaseURL = "https://api.onomondo.com"
-
-// Defaults of Config.
-const (
-	DefaultMaxRetries     = 4
-	DefaultRequestTimeout = 60 * time.Second
-	// DefaultMaxRateLimitWait caps one wait for a rate-limit reset.
-	DefaultMaxRateLimitWait = 3 * time.Minute
-	// DefaultMaxRateLimitWaits bounds how many 429s in a row one request
-	// waits out before it gives up.
-	DefaultMaxRateLimitWaits = 10
-)
 
 // Config configures a Client. Zero values take the defaults.
 type Config struct {
@@ -44,10 +32,13 @@ type Config struct {
 	UserAgent      string
 	Logger         Logger
 	// RetryWaitMin and RetryWaitMax bound the exponential backoff between
-	// retries (defaults 1s and 30s).
+	// retries (defaults DefaultRetryWaitMin and DefaultRetryWaitMax).
 	RetryWaitMin, RetryWaitMax time.Duration
-	MaxRateLimitWait           time.Duration
-	MaxRateLimitWaits          int
+	// MaxWait caps every single wait (default DefaultMaxWait).
+	MaxWait time.Duration
+	// MaxRateLimitWaits bounds the 429s in a row one request waits out
+	// (default DefaultMaxRateLimitWaits).
+	MaxRateLimitWaits int
 	// RateLimiter paces requests; default: SharedRateLimiter of the host.
 	RateLimiter *RateLimiter
 	// Transport replaces the default transport (tests).
@@ -57,17 +48,14 @@ type Config struct {
 // Client talks to the Onomondo usage API. It is safe for concurrent use; all
 // data sources of a provider share one.
 type Client struct {
-	base              *url.URL
-	apiKey            string
-	http              *http.Client
-	limiter           *RateLimiter
-	maxRetries        int
-	timeout           time.Duration
-	userAgent         string
-	log               Logger
-	waitMin, waitMax  time.Duration
-	maxRateLimitWait  time.Duration
-	maxRateLimitWaits int
+	base      *url.URL
+	apiKey    string
+	http      *http.Client
+	limiter   *RateLimiter
+	policy    retryPolicy
+	timeout   time.Duration
+	userAgent string
+	log       Logger
 }
 
 // New checks cfg and returns a client.
@@ -85,39 +73,36 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("max_retries must be 0 or more, got %d", cfg.MaxRetries)
 	}
-	c := &Client{
-		base:              base,
-		apiKey:            cfg.APIKey,
-		limiter:           cfg.RateLimiter,
-		maxRetries:        cfg.MaxRetries,
-		timeout:           cfg.RequestTimeout,
-		userAgent:         cfg.UserAgent,
-		log:               cfg.Logger,
-		waitMin:           cfg.RetryWaitMin,
-		waitMax:           cfg.RetryWaitMax,
-		maxRateLimitWait:  cfg.MaxRateLimitWait,
-		maxRateLimitWaits: cfg.MaxRateLimitWaits,
+	orDefault := func(d, def time.Duration) time.Duration {
+		if d <= 0 {
+			return def
+		}
+		return d
 	}
-	if c.timeout <= 0 {
-		c.timeout = DefaultRequestTimeout
+	c := &Client{
+		base:      base,
+		apiKey:    cfg.APIKey,
+		limiter:   cfg.RateLimiter,
+		timeout:   orDefault(cfg.RequestTimeout, DefaultRequestTimeout),
+		userAgent: cfg.UserAgent,
+		log:       cfg.Logger,
+		policy: retryPolicy{
+			MaxRetries:        cfg.MaxRetries,
+			MaxRateLimitWaits: cfg.MaxRateLimitWaits,
+			WaitMin:           orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
+			WaitMax:           orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
+			MaxWait:           orDefault(cfg.MaxWait, DefaultMaxWait),
+			Jitter:            defaultJitter,
+		},
+	}
+	if c.policy.MaxRateLimitWaits <= 0 {
+		c.policy.MaxRateLimitWaits = DefaultMaxRateLimitWaits
 	}
 	if c.userAgent == "" {
 		c.userAgent = "terraform-provider-onomondo"
 	}
 	if c.log == nil {
 		c.log = nopLogger{}
-	}
-	if c.waitMin <= 0 {
-		c.waitMin = time.Second
-	}
-	if c.waitMax <= 0 {
-		c.waitMax = 30 * time.Second
-	}
-	if c.maxRateLimitWait <= 0 {
-		c.maxRateLimitWait = DefaultMaxRateLimitWait
-	}
-	if c.maxRateLimitWaits <= 0 {
-		c.maxRateLimitWaits = DefaultMaxRateLimitWaits
 	}
 	if c.limiter == nil {
 		c.limiter = SharedRateLimiter(base.Host)
@@ -226,149 +211,147 @@ func (r request) endpoint() string {
 // do sends r with pacing and retries. For a 2xx answer it calls handle, which
 // must read what it needs from body; handle is called again on a retried
 // attempt, so it must not pass anything on until do returns nil.
+//
+// It is a loop around retryPolicy.decide: each attempt that does not
+// succeed is handed to the policy, which says how long to wait before the
+// next, or which error to fail with.
 func (c *Client) do(ctx context.Context, r request, handle func(status int, h http.Header, body io.Reader) error) error {
+	var used tally
+	for attempt := 1; ; attempt++ {
+		res, body, final := c.attempt(ctx, r, attempt, handle)
+		if final != nil {
+			return final
+		}
+		if res.Err == nil && res.Status >= 200 && res.Status <= 299 {
+			return nil
+		}
+		d := c.policy.decide(res, used, time.Now())
+		if !d.Retry {
+			return c.failure(r, d.Kind, res, attempt, used, body)
+		}
+		if d.RateLimited {
+			used.RateWaits++
+			c.limiter.Exhaust(time.Now().Add(d.Wait))
+		} else {
+			used.Retries++
+		}
+		c.logWait(ctx, r, d.Wait, d.Reason, attempt)
+		if err := sleep(ctx, d.Wait); err != nil {
+			return c.failure(r, KindCanceled, attemptResult{Status: res.Status, Canceled: true}, attempt, used, nil)
+		}
+	}
+}
+
+// attempt sends r once, paced by the limiter. For a 2xx answer it hands the
+// body to handle: final is handle's error when the body arrived completely
+// but is not what the provider expects (retrying would not help), or an
+// HTML page in place of JSON. Otherwise res says how the attempt ended, and
+// body holds the start of a non-2xx answer's body.
+func (c *Client) attempt(ctx context.Context, r request, attempt int, handle func(int, http.Header, io.Reader) error) (res attemptResult, body []byte, final error) {
+	if err := ctx.Err(); err != nil {
+		return attemptResult{Canceled: true}, nil, nil
+	}
+	ticket, paced, err := c.limiter.Acquire(ctx)
+	if paced.Waited > time.Second {
+		c.logWait(ctx, r, paced.Waited, "pacing: "+paced.Reason, attempt)
+	}
+	if err != nil {
+		return attemptResult{Canceled: true}, nil, nil
+	}
+	actx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
 	u := *c.base
 	u.Path = c.base.Path + r.path
 	u.RawQuery = r.query
-	target := u.String()
-
-	fail := func(kind ErrorKind, status int, attempts int, err error) *Error {
-		return &Error{Kind: kind, Method: http.MethodGet, Endpoint: r.endpoint(), Resource: r.resource, Status: status, Page: r.page, Attempts: attempts, Timeout: c.timeout, Err: err}
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		c.limiter.Release(ticket, nil)
+		return attemptResult{}, nil, c.failure(r, KindTransport, attemptResult{Err: err}, attempt, tally{}, nil)
 	}
-	retries, rateWaits, attempt := 0, 0, 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return fail(KindCanceled, 0, attempt, err)
-		}
-		ticket, waited, err := c.limiter.Acquire(ctx)
-		if err != nil {
-			return fail(KindCanceled, 0, attempt, err)
-		}
-		if waited > 10*time.Millisecond {
-			c.log.Debug(ctx, "Onomondo API: waited for the rate-limit window to reset", map[string]any{"path": r.path, "wait_ms": waited.Milliseconds()})
-		}
-		attempt++
-		actx, cancel := context.WithTimeout(ctx, c.timeout)
-		req, err := http.NewRequestWithContext(actx, http.MethodGet, target, nil)
-		if err != nil {
-			c.limiter.Release(ticket, nil)
-			cancel()
-			return fail(KindTransport, 0, attempt, err)
-		}
-		req.Header.Set("Authorization", c.apiKey)
-		req.Header.Set("Accept", "application/json")
-		req.Header.Set("User-Agent", c.userAgent)
+	req.Header.Set("Authorization", c.apiKey)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
 
-		start := time.Now()
-		resp, err := c.http.Do(req)
-		if err != nil {
-			c.limiter.Release(ticket, nil)
-			cancel()
-			kind := c.classify(ctx, actx, err)
-			c.logAttempt(ctx, r, 0, attempt, start, err)
-			if kind == KindCanceled {
-				return fail(kind, 0, attempt, ctx.Err())
-			}
-			if retries < c.maxRetries {
-				retries++
-				if werr := sleep(ctx, c.backoff(retries)); werr != nil {
-					return fail(KindCanceled, 0, attempt, werr)
-				}
-				continue
-			}
-			return fail(kind, 0, attempt, unwrapURLError(err))
-		}
-		c.limiter.Release(ticket, resp.Header)
-		c.logAttempt(ctx, r, resp.StatusCode, attempt, start, nil)
-		status := resp.StatusCode
-
-		switch {
-		case status == http.StatusTooManyRequests:
-			body := readSnippet(resp.Body)
-			cancel()
-			wait, reset, ok := retryAfter(resp.Header, time.Now())
-			if ok {
-				c.limiter.Exhaust(reset)
-				if rateWaits < c.maxRateLimitWaits {
-					rateWaits++
-					wait = min(wait+50*time.Millisecond, c.maxRateLimitWait)
-					c.log.Warn(ctx, "Onomondo API rate limit reached; waiting for the announced reset", map[string]any{"path": r.path, "wait_ms": wait.Milliseconds()})
-					if werr := sleep(ctx, wait); werr != nil {
-						return fail(KindCanceled, status, attempt, werr)
-					}
-					continue
-				}
-				e := c.httpError(fail(KindRateLimited, status, rateWaits, nil), body)
-				return e
-			}
-			if retries < c.maxRetries {
-				retries++
-				if werr := sleep(ctx, c.backoff(retries)); werr != nil {
-					return fail(KindCanceled, status, attempt, werr)
-				}
-				continue
-			}
-			return c.httpError(fail(KindHTTP, status, attempt, nil), body)
-
-		case status >= 500 && status != http.StatusNotImplemented:
-			body := readSnippet(resp.Body)
-			cancel()
-			if retries < c.maxRetries {
-				retries++
-				wait := c.backoff(retries)
-				if d, _, ok := retryAfter(resp.Header, time.Now()); ok && resp.Header.Get("Retry-After") != "" {
-					wait = min(max(d, wait), c.maxRateLimitWait)
-				}
-				if werr := sleep(ctx, wait); werr != nil {
-					return fail(KindCanceled, status, attempt, werr)
-				}
-				continue
-			}
-			return c.httpError(fail(KindHTTP, status, attempt, nil), body)
-
-		case status < 200 || status > 299:
-			body := readSnippet(resp.Body)
-			cancel()
-			return c.httpError(fail(KindHTTP, status, attempt, nil), body)
-		}
-
-		// 2xx: hand the body to the decoder, watching for transport errors.
-		if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(strings.ToLower(ct), "text/html") {
-			body := readSnippet(resp.Body)
-			cancel()
-			e := fail(KindDecode, status, attempt, fmt.Errorf("it is an HTML page (Content-Type %q), not JSON", ct))
-			e.Snippet = snippet(body, c.apiKey)
-			return e
-		}
-		tr := &trackingReader{r: resp.Body}
-		herr := handle(status, resp.Header, tr)
-		drainAndClose(resp.Body)
-		cancel()
-		if herr == nil {
-			return nil
-		}
-		if tr.err != nil && !errors.Is(tr.err, io.EOF) {
-			// The connection broke (or timed out) while the body was read.
-			kind := c.classify(ctx, actx, tr.err)
-			c.log.Debug(ctx, "Onomondo API: answer body broke off", map[string]any{"path": r.path, "attempt": attempt, "error": tr.err.Error()})
-			if kind == KindCanceled {
-				return fail(kind, status, attempt, ctx.Err())
-			}
-			if retries < c.maxRetries {
-				retries++
-				if werr := sleep(ctx, c.backoff(retries)); werr != nil {
-					return fail(KindCanceled, status, attempt, werr)
-				}
-				continue
-			}
-			return fail(kind, status, attempt, unwrapURLError(tr.err))
-		}
-		var apiErr *Error
-		if errors.As(herr, &apiErr) {
-			return apiErr
-		}
-		return fail(KindDecode, status, attempt, redactErr(herr, c.apiKey))
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.limiter.Release(ticket, nil)
+		c.logAttempt(ctx, r, 0, attempt, start, err)
+		return c.broken(ctx, actx, 0, nil, err), nil, nil
 	}
+	c.limiter.Release(ticket, resp.Header)
+	c.logAttempt(ctx, r, resp.StatusCode, attempt, start, nil)
+	res = attemptResult{Status: resp.StatusCode, Header: resp.Header}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return res, readSnippet(resp.Body), nil
+	}
+	if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(strings.ToLower(ct), "text/html") {
+		e := c.failure(r, KindDecode, res, attempt, tally{}, nil)
+		e.Err = fmt.Errorf("it is an HTML page (Content-Type %q), not JSON", ct)
+		e.Snippet = snippet(readSnippet(resp.Body), c.apiKey)
+		return res, nil, e
+	}
+	// 2xx: hand the body to the decoder, watching for transport errors.
+	tr := &trackingReader{r: resp.Body}
+	herr := handle(resp.StatusCode, resp.Header, tr)
+	drainAndClose(resp.Body)
+	if herr == nil {
+		return res, nil, nil
+	}
+	if tr.err != nil && !errors.Is(tr.err, io.EOF) {
+		// The connection broke (or timed out) while the body was read.
+		c.log.Debug(ctx, "Onomondo API: answer body broke off", map[string]any{"path": r.path, "attempt": attempt, "error": tr.err.Error()})
+		return c.broken(ctx, actx, resp.StatusCode, resp.Header, tr.err), nil, nil
+	}
+	var apiErr *Error
+	if errors.As(herr, &apiErr) {
+		return res, nil, apiErr
+	}
+	e := c.failure(r, KindDecode, res, attempt, tally{}, nil)
+	e.Err = redactErr(herr, c.apiKey)
+	return res, nil, e
+}
+
+// broken describes an attempt whose connection failed, before or during the
+// answer.
+func (c *Client) broken(ctx, actx context.Context, status int, h http.Header, err error) attemptResult {
+	res := attemptResult{Status: status, Header: h, Err: unwrapURLError(err)}
+	switch c.classify(ctx, actx, err) {
+	case KindCanceled:
+		res.Canceled = true
+	case KindTimeout:
+		res.Timeout = true
+	}
+	return res
+}
+
+// failure is the error that ends a request.
+func (c *Client) failure(r request, kind ErrorKind, res attemptResult, attempt int, used tally, body []byte) *Error {
+	e := &Error{Kind: kind, Method: http.MethodGet, Endpoint: r.endpoint(), Resource: r.resource, Status: res.Status, Page: r.page, Attempts: attempt, Timeout: c.timeout, Err: res.Err}
+	switch kind {
+	case KindRateLimited:
+		e.Attempts = used.RateWaits
+	case KindHTTP:
+		e = c.httpError(e, body)
+	case KindTransport, KindTimeout:
+		if e.Err != nil {
+			e.Err = redactErr(e.Err, c.apiKey)
+		}
+	case KindCanceled:
+		e.Err = context.Canceled
+	}
+	return e
+}
+
+// logWait logs a wait before an attempt: at INFO when it is longer than a
+// second (a user watching TF_LOG=INFO sees why a plan pauses), else at DEBUG.
+func (c *Client) logWait(ctx context.Context, r request, wait time.Duration, reason string, attempt int) {
+	fields := map[string]any{"path": r.path, "page": r.page, "attempt": attempt, "wait_ms": wait.Milliseconds(), "reason": reason}
+	if wait > time.Second {
+		c.log.Info(ctx, "Onomondo API: waiting "+wait.Round(time.Millisecond).String()+" ("+reason+")", fields)
+		return
+	}
+	c.log.Debug(ctx, "Onomondo API: waiting ("+reason+")", fields)
 }
 
 // classify tells a cancelled read from a per-attempt timeout and from a
@@ -396,16 +379,6 @@ func (c *Client) httpError(e *Error, body []byte) *Error {
 		e.Snippet = snippet(body, c.apiKey)
 	}
 	return e
-}
-
-func (c *Client) backoff(retry int) time.Duration {
-	d := c.waitMin << min(retry-1, 20)
-	if d > c.waitMax || d <= 0 {
-		d = c.waitMax
-	}
-	// Jitter: a random point in [d/2, d], so parallel readers spread out.
-	half := d / 2
-	return half + time.Duration(rand.Int64N(int64(half)+1))
 }
 
 func (c *Client) logAttempt(ctx context.Context, r request, status, attempt int, start time.Time, err error) {
@@ -483,5 +456,5 @@ func redactErr(err error, secret string) error {
 	if secret == "" || !strings.Contains(err.Error(), secret) {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), secret, "<redacted>"))
+	return errors.New(redact(err.Error(), secret))
 }

@@ -30,7 +30,7 @@ func (l *captureLogger) add(level, msg string, fields map[string]any) {
 func (l *captureLogger) Debug(_ context.Context, msg string, f map[string]any) {
 	l.add("DEBUG", msg, f)
 }
-func (l *captureLogger) Warn(_ context.Context, msg string, f map[string]any) { l.add("WARN", msg, f) }
+func (l *captureLogger) Info(_ context.Context, msg string, f map[string]any) { l.add("INFO", msg, f) }
 func (l *captureLogger) all() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -161,7 +161,7 @@ func TestQueryEncoding(t *testing.T) {
 		{"two filters", UsageQuery{Filters: []Filter{{"time", "2025-03"}, {"country_code", "dk"}}}, "filter[]=time:2025-03&filter[]=country_code:dk"},
 		{"three filters", UsageQuery{Filters: []Filter{{"time", "2025"}, {"sim_id", "000000042"}, {"country_code", "de"}}}, "filter[]=time:2025&filter[]=sim_id:000000042&filter[]=country_code:de"},
 		{"all parameters", UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 50, Offset: &off, Group: "hours", NextPage: "Y3Vy+c29y/=="}, "filter=time:2025&limit=50&offset=30&group=hours&next_page=Y3Vy%2Bc29y%2F%3D%3D"},
-		{"sim endpoint, no filter", UsageQuery{SimID: "000000042"}, ""},
+		{"sim endpoint, no filter", UsageQuery{SIM: "000000042"}, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,7 +190,7 @@ func TestPagingResendsParametersAndVisitsEveryPage(t *testing.T) {
 	})
 	c, _ := newTestClient(t, ts.URL)
 	off := int64(5)
-	q := UsageQuery{SimID: "89457387300000022734", Filters: []Filter{{"time", "2025-03"}, {"country_code", "dk"}}, Limit: 3, Offset: &off, Group: "hours"}
+	q := UsageQuery{SIM: "89457387300000022734", Filters: []Filter{{"time", "2025-03"}, {"country_code", "dk"}}, Limit: 3, Offset: &off, Group: "hours"}
 	got, res, err := collect(t, c, q)
 	if err != nil {
 		t.Fatal(err)
@@ -266,10 +266,16 @@ func TestPagingGuards(t *testing.T) {
 			writeJSON(w, 200, `{"usage":[],"pagination":{"has_more":true,"next_page":null}}`)
 		}, "page 1 says has_more but gives no next_page cursor"},
 		{"too many records", func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, page(5, 0, "")) },
-			"page 1 held 5 records, more than the 2 asked for"},
+			"page 1 held more than the 2 records asked for"},
 		{"endless empty pages", func(w http.ResponseWriter, r *http.Request, n int) {
 			writeJSON(w, 200, fmt.Sprintf(`{"usage":[],"pagination":{"has_more":true,"next_page":"c%d"}}`, n))
 		}, "10 pages in a row held no records"},
+		{"fresh cursors, same records", func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 200, page(3, 0, fmt.Sprintf("c%d", n)))
+		}, "page 2 holds the same 3 records as page 1 although its cursor was new"},
+		{"full page without pagination", func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 200, strings.Replace(page(2, 0, ""), `,"pagination":{"has_more":false}`, "", 1))
+		}, `page 1 holds the 2 records asked for but no "pagination"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -279,7 +285,7 @@ func TestPagingGuards(t *testing.T) {
 			if tc.name == "cursor back to the start" {
 				q.NextPage = "start"
 			}
-			if tc.name == "too many records" {
+			if tc.name == "too many records" || tc.name == "full page without pagination" {
 				q.Limit = 2
 			}
 			n := 0
@@ -293,6 +299,69 @@ func TestPagingGuards(t *testing.T) {
 			}
 			if len(ts.requests()) > 12 {
 				t.Errorf("%d requests: the guard did not stop the loop", len(ts.requests()))
+			}
+		})
+	}
+}
+
+// TestPagingReadings: every way the evidence allows a page to say whether
+// more follow ends in every record, counted once.
+func TestPagingReadings(t *testing.T) {
+	records := func(first, n int) string {
+		p := page(n, first, "")
+		return p[len(`{"usage":`):strings.Index(p, `,"pagination"`)]
+	}
+	cases := []struct {
+		name     string
+		pages    []string // answer n (1-based) is pages[n-1]
+		wantRecs int
+	}{
+		{"next_page without has_more", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"next_page":"c2"}}`,
+			`{"usage":` + records(2, 2) + `,"pagination":{"next_page":"c3"}}`,
+			`{"usage":` + records(4, 1) + `,"pagination":{}}`,
+		}, 5},
+		{"has_more false with a next_page: read on", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":false,"next_page":"c2"}}`,
+			`{"usage":` + records(2, 1) + `,"pagination":{"has_more":false}}`,
+		}, 3},
+		{"next_page null and empty string end the read", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":true,"next_page":"c2"}}`,
+			`{"usage":` + records(2, 2) + `,"pagination":{"has_more":false,"next_page":""}}`,
+		}, 4},
+		{"empty list without pagination", []string{`{"usage":[]}`}, 0},
+		{"usage null without pagination", []string{`{"usage":null}`}, 0},
+		{"short last page without pagination", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":true,"next_page":"c2"}}`,
+			`{"usage":` + records(2, 1) + `}`,
+		}, 3},
+		{"an empty page in the middle", []string{
+			`{"usage":` + records(0, 2) + `,"pagination":{"has_more":true,"next_page":"c2"}}`,
+			`{"usage":[],"pagination":{"has_more":true,"next_page":"c3"}}`,
+			`{"usage":` + records(2, 2) + `,"pagination":{"has_more":false}}`,
+		}, 4},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if n > len(tc.pages) {
+					writeJSON(w, 500, `{"error":"no more pages scripted"}`)
+					return
+				}
+				writeJSON(w, 200, tc.pages[n-1])
+			})
+			c, _ := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 0 })
+			got, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tc.wantRecs || res.Pages != len(tc.pages) || res.HasMore {
+				t.Fatalf("%d records in %d pages (has_more %v), want %d in %d", len(got), res.Pages, res.HasMore, tc.wantRecs, len(tc.pages))
+			}
+			for i, r := range got {
+				if r.Bytes.Value != int64(i+1) {
+					t.Fatalf("record %d has bytes %d: a page was skipped or counted twice", i, r.Bytes.Value)
+				}
 			}
 		})
 	}
@@ -454,8 +523,8 @@ func TestErrorWording(t *testing.T) {
 		want   []string
 	}{
 		{401, `{"error":"unauthorized"}`, UsageQuery{Filters: []Filter{{"time", "2025"}}}, []string{"HTTP 401", "api_key", "ONOMONDO_API_KEY", "Bearer"}},
-		{403, `{"error":"forbidden"}`, UsageQuery{SimID: "000000042"}, []string{"HTTP 403", "tags do not cover SIM \"000000042\""}},
-		{404, `{"error":"sim_id_not_found"}`, UsageQuery{SimID: "000000042"}, []string{"HTTP 404 \"sim_id_not_found\"", "SIM \"000000042\" was not found"}},
+		{403, `{"error":"forbidden"}`, UsageQuery{SIM: "000000042"}, []string{"HTTP 403", "tags do not cover SIM \"000000042\""}},
+		{404, `{"error":"sim_id_not_found"}`, UsageQuery{SIM: "000000042"}, []string{"HTTP 404 \"sim_id_not_found\"", "SIM \"000000042\" was not found"}},
 		{400, `{"error":"invalid_filter"}`, UsageQuery{Filters: []Filter{{"time", "2025"}}}, []string{"HTTP 400 \"invalid_filter\"", "filters"}},
 		{502, `<html><body><h1>502 Bad Gateway</h1></body></html>`, UsageQuery{Filters: []Filter{{"time", "2025"}}}, []string{"HTTP 502", "<h1>502 Bad Gateway</h1>", "GET /usage?filter=time:2025"}},
 	}
@@ -483,7 +552,13 @@ func TestBadBodies(t *testing.T) {
 		{"html 200", "text/html", "<html>maintenance</html>", "HTML page"},
 		{"empty", "application/json", "", "the body is empty"},
 		{"truncated", "application/json", page(3, 0, "")[:60], "truncated"},
-		{"wrong type", "application/json", `{"usage":[{"bytes":"1234"}],"pagination":{"has_more":false}}`, `field "bytes" is a string`},
+		{"bytes not a whole number", "application/json", `{"usage":[{"bytes":1},{"bytes":"12.5"}],"pagination":{"has_more":false}}`, `record 2 of the page: "bytes" "12.5" is a string that is not decimal digits`},
+		{"bytes missing", "application/json", `{"usage":[{"bytes":1},{"bytes":2},{"sim_id":"000000001"}],"pagination":{"has_more":false}}`, `record 3 of the page has no "bytes"`},
+		{"bytes null", "application/json", `{"usage":[{"bytes":null}],"pagination":{"has_more":false}}`, `record 1 of the page has "bytes": null`},
+		{"null record", "application/json", `{"usage":[{"bytes":1},null],"pagination":{"has_more":false}}`, `record 2 of the page is null`},
+		{"record not an object", "application/json", `{"usage":[7],"pagination":{"has_more":false}}`, `record 1 of the page is a JSON number`},
+		{"field of the wrong type", "application/json", `{"usage":[{"bytes":1,"sim_id":5}],"pagination":{"has_more":false}}`, `record 1 of the page: `},
+		{"repeated key", "application/json", `{"usage":[],"usage":[],"pagination":{"has_more":false}}`, `duplicate`},
 		{"not a page", "application/json", `{"something":"else"}`, `neither a "usage" list`},
 		{"trailing garbage", "application/json", page(1, 0, "") + "}", "unexpected data after"},
 	}
@@ -637,6 +712,35 @@ func TestKeyNeverLoggedOrInErrors(t *testing.T) {
 	}
 }
 
+// TestKeyRedactedBeforeValuesAreShortened: a value quoted in an error is
+// shortened, and a key echoed inside it must be redacted first, or the cut
+// would leave a prefix of the key that no later redaction recognises.
+func TestKeyRedactedBeforeValuesAreShortened(t *testing.T) {
+	for name, body := range map[string]string{
+		"record bytes": `{"usage":[{"bytes":"x` + testKey + `"}],"pagination":{"has_more":false}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, body) })
+			c, _ := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 0 })
+			_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if strings.Contains(err.Error(), testKey[:10]) || !strings.Contains(err.Error(), "<redacted>") {
+				t.Errorf("error %q: want the key redacted, and no prefix of it", err)
+			}
+		})
+	}
+	tag := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		writeJSON(w, 200, `{"bytes":"`+testKey+`-and-more"}`)
+	})
+	c, _ := newTestClient(t, tag.URL, func(c *Config) { c.MaxRetries = 0 })
+	_, err := c.GetTagTotal(context.Background(), "3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f")
+	if err == nil || strings.Contains(err.Error(), testKey[:10]) || !strings.Contains(err.Error(), "<redacted>") {
+		t.Errorf("tag total error %v: want the key redacted, and no prefix of it", err)
+	}
+}
+
 func TestTagTotalShapes(t *testing.T) {
 	cases := []struct {
 		body  string
@@ -649,10 +753,15 @@ func TestTagTotalShapes(t *testing.T) {
 		{`{"total":5}`, true, 5, "total", ""},
 		{`{"total_bytes":77,"sims":3}`, true, 77, "total_bytes", ""},
 		{`{"usage":99}`, true, 99, "usage", ""},
-		{`{"usage":[{"bytes":10},{"bytes":5},{"sim_id":"1"}],"pagination":{"has_more":false}}`, true, 15, "usage[]", ""},
+		{`{"usage":[{"bytes":10},{"bytes":5}],"pagination":{"has_more":false}}`, true, 15, "usage[]", ""},
+		{`{"usage":[{"bytes":10},{"bytes":5},{"sim_id":"1"}],"pagination":{"has_more":false}}`, false, 0, "", `record 3 of the page has no "bytes"`},
+		{`{"usage":[{"bytes":10},null]}`, false, 0, "", `record 2 of the page is null`},
 		{`{"bytes":1e3}`, true, 1000, "bytes", ""},
 		{`{"tag_id":"x","sims":3}`, false, 0, "", ""},
-		{`{"bytes":"12"}`, false, 0, "", "string"},
+		{`{"bytes":"12"}`, true, 12, "bytes", ""},
+		{`{"bytes":"1.5"}`, false, 0, "", "a string that is not decimal digits"},
+		{`{"total_bytes":"12","usage":[{"bytes":7},{"bytes":"5"}]}`, true, 12, "usage[]", ""},
+		{`{"total_bytes":13,"usage":[{"bytes":7},{"bytes":"5"}]}`, false, 0, "", "ambiguous"},
 		{`{"bytes":10,"total":11}`, false, 0, "", "ambiguous"},
 		{`[1,2]`, false, 0, "", "not a JSON object"},
 		{``, false, 0, "", "empty"},
@@ -688,30 +797,60 @@ func TestRFC3339Time(t *testing.T) {
 	}
 }
 
-func TestParseWholeNumber(t *testing.T) {
+// TestByteCountRules: a record's "bytes" is read exactly, as a whole
+// non-negative number, from a JSON number in any exact notation or a string
+// of decimal digits; everything else is refused with the value quoted.
+func TestByteCountRules(t *testing.T) {
 	ok := map[string]int64{
-		"1000.0": 1000, "1.2e3": 1200, "1E+2": 100, "0.0": 0, "0e999999": 0, "120e-1": 12,
-		"9223372036854775807.0": 9223372036854775807, "-5.0": -5, "1.5e1": 15,
+		"1424843": 1424843, `"1424843"`: 1424843, `"007"`: 7, "1000.0": 1000, "1.2e3": 1200, "1E+2": 100,
+		"0.0": 0, "0e999999": 0, "120e-1": 12, "-0": 0, "9223372036854775807": 9223372036854775807,
+		"9223372036854775807.0": 9223372036854775807, "1.5e1": 15,
 	}
 	for in, want := range ok {
-		if got, err := parseWholeNumber([]byte(in)); err != nil || got != want {
-			t.Errorf("%s: %d, %v; want %d", in, got, err, want)
+		if got, err := ParseByteCount([]byte(in)); err != nil || got != Bytes(want) {
+			t.Errorf("%s: %+v, %v; want %d", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"7000000000000000.1", "1.00000000000000001", "0.99999999999999999999",
-		"1e-400", "1.5", "9223372036854775808.0", "1e19", "1e999999999", "1.", ".5", "1e", "abc", "1.0x"} {
-		if got, err := parseWholeNumber([]byte(in)); err == nil {
-			t.Errorf("%s accepted as %d", in, got)
+	refused := map[string]string{
+		"7000000000000000.1":     "not a whole number",
+		"1.00000000000000001":    "not a whole number",
+		"1e-400":                 "not a whole number",
+		"1.5":                    "not a whole number",
+		"-5":                     "negative",
+		"-5.0":                   "negative",
+		"9223372036854775808":    "beyond a 64-bit count",
+		"1e19":                   "beyond a 64-bit count",
+		"1e999999999":            "out of range",
+		`"12.5"`:                 `"12.5" is a string that is not decimal digits`,
+		`"-3"`:                   "a string that is not decimal digits",
+		`"1e3"`:                  "a string that is not decimal digits",
+		`""`:                     "an empty string",
+		`"abc"`:                  "a string that is not decimal digits",
+		`"99999999999999999999"`: "beyond a 64-bit count",
+		"true":                   "a JSON boolean",
+		"{}":                     "a JSON object",
+		"[1]":                    "a JSON array",
+	}
+	for in, want := range refused {
+		got, err := ParseByteCount([]byte(in))
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "expected a whole non-negative number of bytes") {
+			t.Errorf("%s: %+v, %v; want an error saying %q", in, got, err, want)
 		}
+	}
+	if got, err := ParseByteCount([]byte("null")); err != nil || !got.Null() || got.Present() {
+		t.Errorf("null: %+v, %v", got, err)
 	}
 }
 
 func TestOversizedPageIsRefused(t *testing.T) {
+	// 4 MiB instead of 64 MiB: the same code path, and quick under -race.
+	defer func(old int64) { maxPageBody = old }(maxPageBody)
+	maxPageBody = 4 << 20
 	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write([]byte(`{"usage":[`))
-		chunk := []byte(strings.Repeat(`{"bytes":1},`, 10000))
-		for i := 0; i < (maxPageBody/len(chunk))+2; i++ {
+		_, _ = w.Write([]byte(`{"usage":[{"bytes":1,"padding":"`))
+		chunk := []byte(strings.Repeat(`a`, 100000))
+		for i := 0; i < int(maxPageBody)/len(chunk)+2; i++ {
 			if _, err := w.Write(chunk); err != nil {
 				return
 			}
@@ -719,7 +858,7 @@ func TestOversizedPageIsRefused(t *testing.T) {
 	})
 	c, _ := newTestClient(t, ts.URL)
 	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-	if err == nil || !strings.Contains(err.Error(), "larger than 64 MiB") {
+	if err == nil || !strings.Contains(err.Error(), "larger than 4 MiB") {
 		t.Fatalf("err = %v", err)
 	}
 }

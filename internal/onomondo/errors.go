@@ -185,13 +185,20 @@ func upperFirst(s string) string {
 	return string(s[0]-'a'+'A') + s[1:]
 }
 
+// redact replaces every occurrence of secret (the API key) in s. Anything
+// shown to a user is redacted before it is shortened: a cut through the key
+// would leave a prefix that no later redaction recognises.
+func redact(s, secret string) string {
+	if secret == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, secret, "<redacted>")
+}
+
 // snippet makes a short, single-line, redacted excerpt of a body for an
 // error message.
 func snippet(body []byte, secret string) string {
-	s := strings.Join(strings.Fields(string(body)), " ")
-	if secret != "" {
-		s = strings.ReplaceAll(s, secret, "<redacted>")
-	}
+	s := redact(strings.Join(strings.Fields(string(body)), " "), secret)
 	const maxLen = 160
 	if len(s) > maxLen {
 		cut := maxLen

@@ -7,10 +7,10 @@ import "context"
 // a header, the API key or a response body to it.
 type Logger interface {
 	Debug(ctx context.Context, msg string, fields map[string]any)
-	Warn(ctx context.Context, msg string, fields map[string]any)
+	Info(ctx context.Context, msg string, fields map[string]any)
 }
 
 type nopLogger struct{}
 
 func (nopLogger) Debug(context.Context, string, map[string]any) {}
-func (nopLogger) Warn(context.Context, string, map[string]any)  {}
+func (nopLogger) Info(context.Context, string, map[string]any)  {}

@@ -5,11 +5,18 @@ import (
 	"fmt"
 )
 
-// Page is one page of a cursor-paged list.
+// Page is one page of a cursor-paged list, as the answer stated it.
 type Page[T any] struct {
-	Items   []T
-	HasMore bool
-	Next    string // cursor of the next page; "" when absent, null or empty
+	Items []T
+	// HasMore is pagination.has_more; HasMoreSet tells whether the key was
+	// there at all.
+	HasMore, HasMoreSet bool
+	Next                string // cursor of the next page; "" when absent, null or empty
+	// Pagination tells whether the answer had a "pagination" object.
+	Pagination bool
+	// Digest identifies the page's items by value (0 for an empty page), so
+	// that a page repeating an earlier one can be told without keeping it.
+	Digest uint64
 }
 
 // Pagination says where a read stopped. NextPage is "" when the read reached
@@ -36,13 +43,26 @@ const maxEmptyPages = 10
 // paginate is the one paging loop of the client. It calls fetch for each
 // page, starting at cursor start, and hands each page's items to visit only
 // once the page has been read completely, so a retried page is never counted
-// twice. It follows Next until HasMore is false, and stops early, exactly at
-// maxItems (0: no cap), by asking the last page for only the items still
-// wanted.
+// twice. It stops early, exactly at maxItems (0: no cap), by asking the last
+// page for only the items still wanted.
 //
-// It refuses to loop: a cursor seen before, HasMore without a cursor, a page
-// with more items than asked for, or a run of empty pages that claim more are
-// errors that name the page.
+// How a page says whether more follow, for every reading the evidence allows:
+//
+//   - a non-empty next_page means another page, whether has_more is true or
+//     absent; has_more false with a non-empty next_page contradicts itself,
+//     and the read goes on (a cursor is the stronger statement; the guards
+//     below stop it if the cursor leads nowhere new);
+//   - no next_page (absent, null or "") ends the read, unless has_more is
+//     true: then it is an error;
+//   - no "pagination" at all ends the read when the page holds fewer items
+//     than asked for (an empty list included); a full page without it is an
+//     error, since more may follow.
+//
+// It refuses to loop: a cursor seen before, a page whose items repeat an
+// earlier page's (fresh cursors over the same records), a page with more
+// items than asked for, or a run of empty pages that claim more are errors
+// that name the page. The repeat check keeps one digest per page, not the
+// items.
 func paginate[T any](
 	ctx context.Context,
 	start string,
@@ -57,6 +77,7 @@ func paginate[T any](
 	if start != "" {
 		seen[start] = 0
 	}
+	digests := map[uint64]int{}
 	empty := 0
 	for page := 1; ; page++ {
 		limit := pageSize
@@ -80,6 +101,23 @@ func paginate[T any](
 		if len(p.Items) > asked {
 			return res, pagingError(page, fmt.Errorf("page %d held %d records, more than the %d asked for", page, len(p.Items), asked))
 		}
+		more, err := morePages(p, asked, page)
+		if err != nil {
+			return res, err
+		}
+		if prev, ok := seen[p.Next]; more && ok {
+			where := fmt.Sprintf("page %d", prev)
+			if prev == 0 {
+				where = "the starting next_page"
+			}
+			return res, pagingError(page, fmt.Errorf("page %d returned the same next_page cursor as %s", page, where))
+		}
+		if p.Digest != 0 {
+			if prev, ok := digests[p.Digest]; ok {
+				return res, pagingError(page, fmt.Errorf("page %d holds the same %d records as page %d although its cursor was new: the API keeps answering the same page", page, len(p.Items), prev))
+			}
+			digests[p.Digest] = page
+		}
 		if len(p.Items) > 0 {
 			if err := visit(p.Items); err != nil {
 				return res, err
@@ -89,22 +127,12 @@ func paginate[T any](
 		} else {
 			empty++
 		}
-		if !p.HasMore {
+		if !more {
 			res.Pagination = Pagination{}
 			return res, nil
 		}
-		if p.Next == "" {
-			return res, pagingError(page, fmt.Errorf("page %d says has_more but gives no next_page cursor", page))
-		}
-		if prev, ok := seen[p.Next]; ok {
-			where := fmt.Sprintf("page %d", prev)
-			if prev == 0 {
-				where = "the starting next_page"
-			}
-			return res, pagingError(page, fmt.Errorf("page %d returned the same next_page cursor as %s", page, where))
-		}
 		if empty >= maxEmptyPages {
-			return res, pagingError(page, fmt.Errorf("%d pages in a row held no records but claimed has_more", empty))
+			return res, pagingError(page, fmt.Errorf("%d pages in a row held no records but gave a next_page cursor", empty))
 		}
 		seen[p.Next] = page
 		cursor = p.Next
@@ -114,6 +142,20 @@ func paginate[T any](
 			return res, nil
 		}
 	}
+}
+
+// morePages says whether another page follows p (see paginate), or why
+// the answer cannot be trusted.
+func morePages[T any](p Page[T], asked, page int) (bool, error) {
+	switch {
+	case p.Next != "":
+		return true, nil
+	case p.HasMore:
+		return false, pagingError(page, fmt.Errorf("page %d says has_more but gives no next_page cursor", page))
+	case !p.Pagination && len(p.Items) >= asked:
+		return false, pagingError(page, fmt.Errorf("page %d holds the %d records asked for but no \"pagination\": the API does not say whether more follow", page, asked))
+	}
+	return false, nil
 }
 
 func pagingError(page int, err error) *Error {

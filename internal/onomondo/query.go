@@ -2,6 +2,7 @@ package onomondo
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -15,10 +16,11 @@ type Filter struct {
 
 // UsageQuery describes one paged read of GET /usage or GET /usage/{sim_id}.
 type UsageQuery struct {
-	// SimID selects GET /usage/{sim_id} (a 9-digit SIM id or an ICCID);
-	// empty means GET /usage.
-	SimID string
-	// Filters in the order they are sent.
+	// SIM selects GET /usage/{SIM} (a 9-digit SIM id or an ICCID); empty
+	// means GET /usage. (The sim_id filter of GET /usage is a Filter.)
+	SIM string
+	// Filters, sent in a fixed order whatever their order here: time,
+	// sim_id, country_code, then any other key as given.
 	Filters []Filter
 	// Limit is the page size (1..1000); 0 leaves it to the API (1000).
 	Limit int
@@ -39,18 +41,18 @@ const MaxPageSize = 1000
 
 // path is the endpoint path of the query, with the SIM id escaped.
 func (q UsageQuery) path() string {
-	if q.SimID == "" {
+	if q.SIM == "" {
 		return "/usage"
 	}
-	return "/usage/" + url.PathEscape(q.SimID)
+	return "/usage/" + url.PathEscape(q.SIM)
 }
 
 // resource names what a 403 or 404 on this query is about.
 func (q UsageQuery) resource() string {
-	if q.SimID == "" {
+	if q.SIM == "" {
 		return "the usage matching these filters"
 	}
-	return "SIM " + strconv.Quote(q.SimID)
+	return "SIM " + strconv.Quote(q.SIM)
 }
 
 // encode builds the query string of one page request, exactly as the API
@@ -67,12 +69,14 @@ func (q UsageQuery) encode(cursor string, limit int, first bool) string {
 		b.WriteByte('=')
 		b.WriteString(escapeValue(v))
 	}
-	switch len(q.Filters) {
+	filters := slices.Clone(q.Filters)
+	slices.SortStableFunc(filters, func(a, b Filter) int { return filterRank(a.Key) - filterRank(b.Key) })
+	switch len(filters) {
 	case 0:
 	case 1:
-		add("filter", q.Filters[0].Key+":"+q.Filters[0].Value)
+		add("filter", filters[0].Key+":"+filters[0].Value)
 	default:
-		for _, f := range q.Filters {
+		for _, f := range filters {
 			add("filter[]", f.Key+":"+f.Value)
 		}
 	}
@@ -89,6 +93,20 @@ func (q UsageQuery) encode(cursor string, limit int, first bool) string {
 		add("next_page", cursor)
 	}
 	return b.String()
+}
+
+// filterRank orders the filters of a request: the documented keys first,
+// in the order the API notes list them.
+func filterRank(key string) int {
+	switch key {
+	case "time":
+		return 0
+	case "sim_id":
+		return 1
+	case "country_code":
+		return 2
+	}
+	return 3
 }
 
 // escapeValue query-escapes a value but keeps ':' readable, as every client of

@@ -2,43 +2,70 @@ package onomondo
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
+
+// APIWindow is the API's documented rate-limit window: 600 requests a
+// minute, counted per client IP address.
+const APIWindow = time.Minute
+
+// resetSlack is how far beyond one APIWindow a reported reset may lie and
+// still be believed (a server clock a little ahead of ours).
+const resetSlack = 10 * time.Second
 
 // RateLimiter paces requests on the API's rate-limit headers so that the
 // reads of one provider process share one budget and do not provoke 429s.
 //
 // The API counts requests per client IP address (600 a minute) and reports
-// `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` (Unix
-// seconds) on every answer. A request may start only while the last reported
-// remaining budget, less the requests in flight that the report cannot have
-// counted yet (those sent after the request it answered), is above zero;
-// otherwise it waits for the reset. Counting in-flight requests matters:
-// Terraform reads up to ten data sources at once, and waiting only after an
-// answer says 0 would still send a burst into an empty budget.
+// `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` on
+// every answer. What the limiter believes, and so when a request may go:
 //
-// The limiter also counts the requests it sent in the window itself, and
-// never sends more than the limit in one window: answers to parallel
-// requests arrive out of order, so the reported remaining budget alone can
-// overstate what is left by a request or two near the end of a window.
+//   - Nothing known yet (no x-ratelimit-limit seen): requests go freely.
+//   - A window known: an answer reported the remaining budget with a
+//     plausible reset (ParseReset). A request may start while that budget,
+//     less the requests in flight the report cannot have counted (those
+//     sent after the request it answered), is above zero, and while the
+//     limiter's own count of its sends in the window is below the limit
+//     (answers to parallel requests arrive out of order, so a report can
+//     overstate the budget by a request or two). Counting in-flight
+//     requests matters: Terraform reads up to ten data sources at once.
+//     When the reset passes, a fresh budget of the known limit opens.
+//   - No usable reset (headers stripped by a proxy, a clock far off, a
+//     reset that looks past or far ahead): the limiter never has more than
+//     the limit of its own sends in the last APIWindow, so its count decays
+//     and the budget always comes back; a remaining budget reported without
+//     a usable reset is believed for one APIWindow from its report.
 //
-// Before any answer has been seen requests go out freely; after a window has
-// passed, up to the last known limit.
+// Every wait is bounded: by the reset (at most APIWindow+resetSlack ahead),
+// or by one APIWindow of decay, and by the context.
 type RateLimiter struct {
-	mu        sync.Mutex
-	now       func() time.Time
-	margin    time.Duration
-	limit     int                 // last reported x-ratelimit-limit; 0 unknown
-	remaining int                 // last reported remaining budget of the current window
-	reset     time.Time           // end of the current window; zero when unknown
-	sent      int                 // requests sent in the current window, by our count
-	inFlight  map[uint64]struct{} // tickets of requests sent and not yet answered
-	nextSeq   uint64              // ticket of the next request
-	seenSeq   uint64              // ticket of the request whose answer set remaining
-	changed   chan struct{}       // closed and replaced on every change
+	mu     sync.Mutex
+	now    func() time.Time
+	margin time.Duration
+	window time.Duration
+
+	limit int // last reported x-ratelimit-limit; 0 unknown
+
+	// The budget of the window the API last reported on.
+	remaining int
+	until     time.Time // when that report stops being believed; zero: no report believed
+	knownEnd  bool      // until is a reset the API reported (a window known), not report time + window
+	seenSeq   uint64    // ticket after the request whose answer set remaining
+	sent      int       // our sends since the known window began
+
+	// sends holds the times of our sends since the last window passed,
+	// pruned to the last APIWindow (so at most a window's worth): the count
+	// that decays when no window is known.
+	sends []time.Time
+
+	inFlight map[uint64]struct{} // tickets of requests sent and not yet answered
+	nextSeq  uint64              // ticket of the next request
+	changed  chan struct{}       // closed and replaced on every change
 }
 
 // Ticket identifies one request from Acquire to Release.
@@ -47,7 +74,13 @@ type Ticket uint64
 // NewRateLimiter returns an empty limiter. Use SharedRateLimiter to share one
 // per API host within a process.
 func NewRateLimiter() *RateLimiter {
-	return &RateLimiter{now: time.Now, margin: 20 * time.Millisecond, inFlight: map[uint64]struct{}{}, changed: make(chan struct{})}
+	return &RateLimiter{
+		now:      time.Now,
+		margin:   20 * time.Millisecond,
+		window:   APIWindow,
+		inFlight: map[uint64]struct{}{},
+		changed:  make(chan struct{}),
+	}
 }
 
 var (
@@ -69,45 +102,33 @@ func SharedRateLimiter(host string) *RateLimiter {
 	return l
 }
 
+// PacingWait says why and how long Acquire waited.
+type PacingWait struct {
+	Waited time.Duration
+	Reason string // set when the limiter held the request back
+}
+
 // Acquire waits until a request may be sent, then counts it as in flight.
-// It returns the request's ticket and how long it waited. It returns early
-// with the context's error when ctx ends. Every successful Acquire must be
-// paired with Release.
-func (l *RateLimiter) Acquire(ctx context.Context) (Ticket, time.Duration, error) {
+// It returns the request's ticket and how long it waited (and why). It
+// returns early with the context's error when ctx ends. Every successful
+// Acquire must be paired with Release.
+func (l *RateLimiter) Acquire(ctx context.Context) (Ticket, PacingWait, error) {
 	start := l.now()
+	var reason string
 	for {
 		l.mu.Lock()
 		now := l.now()
-		if !l.reset.IsZero() && !now.Before(l.reset) {
-			// The window has passed: a fresh budget of the known limit.
-			// Requests still in flight may land in the new window.
-			l.reset = time.Time{}
-			l.remaining = l.limit
-			l.sent = len(l.inFlight)
-			l.seenSeq = 0
-		}
-		available := l.limit == 0 // nothing known yet
-		if !available {
-			left := l.limit - l.sent
-			if !l.reset.IsZero() {
-				left = min(left, l.remaining-l.uncounted())
-			}
-			available = left > 0
-		}
-		if available {
+		wait, why := l.blocked(now)
+		if why == "" {
 			t := l.nextSeq
 			l.nextSeq++
 			l.sent++
+			l.sends = append(l.sends, now)
 			l.inFlight[t] = struct{}{}
 			l.mu.Unlock()
-			return Ticket(t), l.now().Sub(start), nil
+			return Ticket(t), PacingWait{Waited: l.now().Sub(start), Reason: reason}, nil
 		}
-		var wait time.Duration
-		if !l.reset.IsZero() {
-			wait = l.reset.Sub(now) + l.margin
-		} else {
-			wait = time.Second // only in-flight requests hold the budget; woken on release
-		}
+		reason = why
 		changed := l.changed
 		l.mu.Unlock()
 
@@ -115,11 +136,70 @@ func (l *RateLimiter) Acquire(ctx context.Context) (Ticket, time.Duration, error
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return 0, l.now().Sub(start), ctx.Err()
+			return 0, PacingWait{Waited: l.now().Sub(start), Reason: reason}, ctx.Err()
 		case <-changed:
 		case <-t.C:
 		}
 		t.Stop()
+	}
+}
+
+// blocked says whether a request may go at now: why is "" when it may,
+// otherwise how long to wait before looking again. l.mu must be held.
+func (l *RateLimiter) blocked(now time.Time) (wait time.Duration, why string) {
+	if !l.until.IsZero() && !now.Before(l.until) {
+		// The reported window has passed: a fresh budget of the known limit.
+		// Requests still in flight may land in the new window.
+		l.until, l.knownEnd, l.seenSeq = time.Time{}, false, 0
+		l.sent = len(l.inFlight)
+		l.sends = l.sends[:0]
+		for range l.inFlight {
+			l.sends = append(l.sends, now)
+		}
+	}
+	l.pruneSends(now)
+	if l.limit == 0 {
+		return 0, "" // nothing known yet
+	}
+	// Our own count: in a known window, our sends since it began; otherwise
+	// our sends in the last APIWindow, which decays.
+	own := l.sent
+	if !l.knownEnd {
+		own = len(l.sends)
+	}
+	left := l.limit - own
+	reported := math.MaxInt
+	if !l.until.IsZero() {
+		reported = l.remaining - l.uncounted()
+		left = min(left, reported)
+	}
+	if left > 0 {
+		return 0, ""
+	}
+	switch {
+	case !l.until.IsZero() && (reported <= 0 || l.knownEnd):
+		// The budget is spent until the window ends (or, with no usable
+		// reset, for one window after the report); a release may bring a
+		// newer report sooner.
+		return l.until.Sub(now) + l.margin, "the rate-limit budget is spent until the window resets"
+	case len(l.sends) > 0:
+		// Our own count: wait for the oldest send to age out of the window.
+		return l.sends[0].Add(l.window).Sub(now) + l.margin, "the limit's worth of requests was sent in the last minute"
+	default:
+		// Only requests in flight hold the budget: woken on release, and
+		// looking again at least every second.
+		return time.Second, "requests in flight hold the rest of the budget"
+	}
+}
+
+// pruneSends drops our sends older than one window. l.mu must be held.
+func (l *RateLimiter) pruneSends(now time.Time) {
+	cut := 0
+	for cut < len(l.sends) && !now.Before(l.sends[cut].Add(l.window)) {
+		cut++
+	}
+	if cut > 0 {
+		l.sends = append(l.sends[:0], l.sends[cut:]...)
 	}
 }
 
@@ -142,58 +222,220 @@ func (l *RateLimiter) Release(t Ticket, h http.Header) {
 	defer l.mu.Unlock()
 	delete(l.inFlight, uint64(t))
 	if h != nil {
-		l.observe(uint64(t), h)
+		l.observe(uint64(t), ReadRateHeaders(h, l.now()))
 	}
+	l.notify()
+}
+
+func (l *RateLimiter) notify() {
 	close(l.changed)
 	l.changed = make(chan struct{})
 }
 
-// observe updates the budget from one answer's headers. Answers can arrive out
-// of order: a later window replaces the budget, the same window can only
-// lower it, an earlier window is ignored.
-func (l *RateLimiter) observe(seq uint64, h http.Header) {
-	limit, okL := headerInt(h, "X-Ratelimit-Limit")
-	remaining, okR := headerInt(h, "X-Ratelimit-Remaining")
-	resetUnix, okS := headerInt(h, "X-Ratelimit-Reset")
-	if okL && limit > 0 {
-		l.limit = int(limit)
+// observe updates the budget from one answer's headers.
+//
+// With a usable reset, answers can arrive out of order: a later window
+// replaces the budget, the same window can only lower it, an earlier window
+// is ignored. Without one, the answer to a later request replaces the budget
+// and is believed for one window from now.
+func (l *RateLimiter) observe(seq uint64, rh RateHeaders) {
+	if rh.Limit > 0 {
+		l.limit = rh.Limit
 	}
-	if !okR || !okS {
+	if !rh.HasRemaining || rh.WindowEnded {
 		return
 	}
-	reset := time.Unix(resetUnix, 0)
-	if !reset.After(l.now()) {
-		return // a window that has already ended says nothing about this one
+	now := l.now()
+	if rh.Reset.IsZero() {
+		if seq+1 < l.seenSeq && !l.knownEnd && !l.until.IsZero() {
+			return // an older answer than the report we hold
+		}
+		if l.knownEnd && now.Before(l.until) {
+			// A known window is still running: only lower its budget.
+			if rh.Remaining < l.remaining {
+				l.remaining = rh.Remaining
+				l.seenSeq = max(l.seenSeq, seq+1)
+			}
+			return
+		}
+		l.remaining, l.until, l.knownEnd, l.seenSeq = rh.Remaining, now.Add(l.window), false, seq+1
+		return
 	}
 	switch {
-	case l.reset.IsZero() || reset.After(l.reset):
-		if !l.reset.IsZero() {
+	case !l.knownEnd || rh.Reset.After(l.until):
+		if l.knownEnd {
 			// The API started a new window before our clock said so: take
 			// its word for what has been used.
-			l.sent = max(l.limit-int(remaining), 0)
+			l.sent = max(l.limit-rh.Remaining, 0)
+		} else {
+			// The first window we learn of: our sends since the last one
+			// passed are in it, and so is whatever else the API counted.
+			l.pruneSends(now)
+			l.sent = max(l.limit-rh.Remaining, len(l.sends))
 		}
-		l.reset = reset
-		l.remaining = int(remaining)
-		l.seenSeq = seq + 1
-	case reset.Equal(l.reset) && int(remaining) < l.remaining:
-		l.remaining = int(remaining)
+		l.remaining, l.until, l.knownEnd, l.seenSeq = rh.Remaining, rh.Reset, true, seq+1
+	case rh.Reset.Equal(l.until) && rh.Remaining < l.remaining:
+		l.remaining = rh.Remaining
 		l.seenSeq = max(l.seenSeq, seq+1)
 	}
 }
 
-// Exhaust records a 429: no budget until the reset it announced, which
-// replaces whatever window was known (the 429 is the API's latest word).
-func (l *RateLimiter) Exhaust(reset time.Time) {
+// Exhaust records a 429: no budget until until (the retry policy's bounded
+// wait), which replaces whatever window was known: the 429 is the API's
+// latest word.
+func (l *RateLimiter) Exhaust(until time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.reset = reset
-	l.remaining = 0
-	close(l.changed)
-	l.changed = make(chan struct{})
+	l.until, l.knownEnd, l.remaining = until, true, 0
+	l.notify()
+}
+
+// RateHeaders is what one answer says about the rate limit.
+type RateHeaders struct {
+	Limit        int       // x-ratelimit-limit; 0 when absent or unreadable
+	Remaining    int       // x-ratelimit-remaining, when HasRemaining
+	HasRemaining bool      //
+	Reset        time.Time // x-ratelimit-reset read by ParseReset; zero when absent or not plausible
+	// WindowEnded: the reset lies a few seconds behind now, so the answer
+	// is about a window that ended while it was in flight: its remaining
+	// budget says nothing about the current one.
+	WindowEnded bool
+	RawReset    string // the header as sent, for logs
+}
+
+// serverClock is the answering server's clock at now, by its Date header,
+// when that differs from ours by more than the header's one-second
+// resolution can explain (maxDateNoise); otherwise now. A server whose
+// clock is off writes its resets (and Retry-After dates) by that clock, and
+// most likely its Date too: reading them against it undoes the skew. Where
+// Date comes from another clock (a proxy) the skew stays, and the reset is
+// then judged implausible and not used.
+func serverClock(h http.Header, now time.Time) time.Time {
+	d, err := http.ParseTime(h.Get("Date"))
+	if err != nil {
+		return now
+	}
+	if off := d.Sub(now); off > maxDateNoise || off < -maxDateNoise {
+		return now.Add(off)
+	}
+	return now
+}
+
+// maxDateNoise is the clock difference a Date header can show without any
+// skew: its one-second resolution plus the answer's time in flight.
+const maxDateNoise = 2 * time.Second
+
+// readResetAt reads x-ratelimit-reset against the server's clock (see
+// serverClock) and returns the reset on ours.
+func readResetAt(h http.Header, now time.Time) (time.Time, resetState) {
+	srv := serverClock(h, now)
+	t, state := readReset(h.Get("X-Ratelimit-Reset"), srv)
+	if state == resetAhead {
+		t = t.Add(now.Sub(srv))
+	}
+	return t, state
+}
+
+// ReadRateHeaders reads the rate-limit headers of an answer at now.
+func ReadRateHeaders(h http.Header, now time.Time) RateHeaders {
+	var rh RateHeaders
+	if n, ok := headerInt(h, "X-Ratelimit-Limit"); ok && n > 0 && n <= math.MaxInt32 {
+		rh.Limit = int(n)
+	}
+	if n, ok := headerInt(h, "X-Ratelimit-Remaining"); ok && n <= math.MaxInt32 {
+		rh.Remaining, rh.HasRemaining = int(n), true
+	}
+	rh.RawReset = h.Get("X-Ratelimit-Reset")
+	var state resetState
+	rh.Reset, state = readResetAt(h, now)
+	rh.WindowEnded = state == resetJustEnded
+	return rh
+}
+
+// ParseReset reads an x-ratelimit-reset value as whichever reading is
+// plausible, since the evidence allows several:
+//
+//   - below 10^9: seconds until the reset (10^9 s after 1970 is 2001);
+//   - from 10^9 to 10^11: a Unix time in seconds (the documented form);
+//   - 10^11 and above: a Unix time in milliseconds.
+//
+// Fractions are accepted. The result counts only when it lies ahead of now
+// by at most one APIWindow plus resetSlack: a reset that looks past (a server
+// clock behind ours) or far ahead (a clock ahead, or a wrong unit) says
+// nothing usable about when the budget returns, and ok is false. (Answers
+// are read against the server's own clock where its Date header shows one
+// that is off: readResetAt.)
+func ParseReset(v string, now time.Time) (time.Time, bool) {
+	t, state := readReset(v, now)
+	return t, state == resetAhead
+}
+
+type resetState int
+
+const (
+	resetUnusable  resetState = iota // absent, unreadable, far past or far ahead
+	resetAhead                       // plausible: ahead by at most a window and resetSlack
+	resetJustEnded                   // at most resetJustEndedAge behind: the window it was about is over
+)
+
+// resetJustEndedAge is how far behind now a reset may lie and still be read
+// as a window that has just ended (the answer crossed its end in flight),
+// rather than as a server clock behind ours.
+const resetJustEndedAge = 5 * time.Second
+
+func readReset(v string, now time.Time) (time.Time, resetState) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, resetUnusable
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e15 {
+		return time.Time{}, resetUnusable
+	}
+	whole, frac := math.Modf(f) // kept apart: f*1e9 would lose nanoseconds
+	var t time.Time
+	switch {
+	case f < 1e9:
+		t = now.Add(time.Duration(f * float64(time.Second)))
+	case f < 1e11:
+		t = time.Unix(int64(whole), int64(frac*1e9))
+	default:
+		t = time.UnixMilli(int64(whole)).Add(time.Duration(frac * 1e6))
+	}
+	switch d := t.Sub(now); {
+	case d > 0 && d <= APIWindow+resetSlack:
+		return t, resetAhead
+	case d <= 0 && d >= -resetJustEndedAge:
+		return time.Time{}, resetJustEnded
+	}
+	return time.Time{}, resetUnusable
+}
+
+// ParseRetryAfter reads a Retry-After header: whole seconds, or an HTTP
+// date. ok is false when it is absent or unreadable; a date in the past is
+// a wait of 0.
+func ParseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(math.MaxInt64/time.Second) {
+			secs = int64(math.MaxInt64 / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
 }
 
 func headerInt(h http.Header, key string) (int64, bool) {
-	v := h.Get(key)
+	v := strings.TrimSpace(h.Get(key))
 	if v == "" {
 		return 0, false
 	}
@@ -202,23 +444,4 @@ func headerInt(h http.Header, key string) (int64, bool) {
 		return 0, false
 	}
 	return n, true
-}
-
-// retryAfter reads how long a 429 (or 503) asks us to wait: until
-// x-ratelimit-reset, else Retry-After (seconds or an HTTP date). ok is false
-// when the answer gives no hint.
-func retryAfter(h http.Header, now time.Time) (time.Duration, time.Time, bool) {
-	if reset, ok := headerInt(h, "X-Ratelimit-Reset"); ok {
-		t := time.Unix(reset, 0)
-		return max(t.Sub(now), 0), t, true
-	}
-	if v := h.Get("Retry-After"); v != "" {
-		if secs, err := strconv.ParseInt(v, 10, 64); err == nil && secs >= 0 {
-			return time.Duration(secs) * time.Second, now.Add(time.Duration(secs) * time.Second), true
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return max(t.Sub(now), 0), t, true
-		}
-	}
-	return 0, time.Time{}, false
 }

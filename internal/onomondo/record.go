@@ -1,25 +1,31 @@
 package onomondo
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
-// Record is one usage record as the API sends it. Every field is optional:
-// a string the API left out is "", and Bytes.Valid is false when `bytes` was
-// absent or null. Unknown keys are ignored.
+// Record is one usage record as the API sends it. Its fields are declared
+// once, here: the JSON names in the tags are what the page decoder reads.
+// Every string field is optional (absent or null reads as ""); unknown keys
+// are ignored. Bytes is the one field a record cannot do without: the page
+// decoder refuses a record whose bytes are absent or null (see ByteCount).
 type Record struct {
-	Time        string   `json:"time"` // "YYYY-MM-DD HH:MM:SS", UTC
-	BillID      string   `json:"bill_id"`
-	SimID       string   `json:"sim_id"`
-	ICCID       string   `json:"iccid"`
-	SessionID   string   `json:"session_id"`
-	Bytes       OptInt64 `json:"bytes"`
-	CountryCode string   `json:"country_code"`
-	NetworkType string   `json:"network_type"`
-	Network     Network  `json:"network"`
+	Time        string    `json:"time"` // "YYYY-MM-DD HH:MM:SS", UTC
+	BillID      string    `json:"bill_id"`
+	SimID       string    `json:"sim_id"`
+	ICCID       string    `json:"iccid"`
+	SessionID   string    `json:"session_id"`
+	Bytes       ByteCount `json:"bytes"`
+	CountryCode string    `json:"country_code"` // lower-cased by the decoder
+	NetworkType string    `json:"network_type"`
+	Network     Network   `json:"network"`
 }
 
 // Network is the mobile network a record was used on. MCC and MNC are
@@ -29,48 +35,182 @@ type Network struct {
 	MNC string `json:"mnc"`
 }
 
-// OptInt64 is an integer that may be absent. It decodes a JSON number without
-// allocating, and refuses every other type with a message that says which.
-type OptInt64 struct {
+// ByteCount is a record's "bytes": a whole, non-negative number of bytes,
+// read exactly (never through a float). It accepts
+//   - a JSON number that is a whole number: 1424843, and also 1.5e3 or 1000.0
+//     when the decimal text is exactly whole;
+//   - a JSON string of decimal digits, "1424843" (the evidence does not rule
+//     out a server or proxy that quotes numbers).
+//
+// Anything else (a fraction, a negative number, another string, true, an
+// object, a number beyond int64) is an error that quotes the value. Absent
+// and null are kept apart from a value (Present, Null) so the page decoder
+// can refuse them by name instead of counting 0.
+type ByteCount struct {
 	Value int64
-	Valid bool
+	state byteState
 }
 
-// UnmarshalJSON implements json.Unmarshaler.
-func (o *OptInt64) UnmarshalJSON(b []byte) error {
-	if len(b) == 0 || bytes.Equal(b, []byte("null")) {
-		*o = OptInt64{}
+type byteState uint8
+
+const (
+	bytesAbsent byteState = iota
+	bytesNull
+	bytesSet
+)
+
+// Present reports whether the field held a number (not absent, not null).
+func (b ByteCount) Present() bool { return b.state == bytesSet }
+
+// Null reports whether the field was JSON null.
+func (b ByteCount) Null() bool { return b.state == bytesNull }
+
+// Bytes returns a ByteCount holding n, as if decoded.
+func Bytes(n int64) ByteCount { return ByteCount{Value: n, state: bytesSet} }
+
+// maxNumberText bounds the text of a number worth parsing: a byte count has
+// at most 19 digits; anything much longer is refused before big.Float sees
+// it.
+const maxNumberText = 64
+
+// UnmarshalJSONFrom implements json.UnmarshalerFrom (encoding/json/v2).
+func (b *ByteCount) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	val, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	switch val.Kind() {
+	case 'n':
+		*b = ByteCount{state: bytesNull}
+		return nil
+	case '0':
+		n, err := wholeNumber(string(val))
+		if err != nil {
+			return err
+		}
+		*b = Bytes(n)
+		return nil
+	case '"':
+		s, err := jsontext.AppendUnquote(nil, val)
+		if err != nil {
+			return err
+		}
+		n, err := digitString(string(s))
+		if err != nil {
+			return err
+		}
+		*b = Bytes(n)
 		return nil
 	}
-	switch b[0] {
-	case '"':
-		return fmt.Errorf("field \"bytes\" is a string (%s), expected a number", truncateJSON(b))
-	case '{', '[', 't', 'f':
-		return fmt.Errorf("field \"bytes\" is %s, expected a number", truncateJSON(b))
-	}
-	v, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil {
-		// Whole values written with a fraction or exponent ("1.2e3",
-		// "1000.0") are accepted when exact; anything else would be a
-		// guessed number.
-		w, werr := parseWholeNumber(b)
-		if werr != nil {
-			return fmt.Errorf("field \"bytes\" is %s, expected a whole number of bytes", truncateJSON(b))
-		}
-		v = w
-	}
-	if v < 0 {
-		return fmt.Errorf("field \"bytes\" is negative (%d)", v)
-	}
-	*o = OptInt64{Value: v, Valid: true}
-	return nil
+	return &byteCountError{text: string(val), what: "a JSON " + kindName(val.Kind())}
 }
 
-func truncateJSON(b []byte) string {
-	if len(b) > 40 {
-		return string(b[:40]) + "..."
+// byteCountError says why a value is not a byte count; the page decoder
+// puts it in the record's context.
+type byteCountError struct {
+	text string // the JSON value, shortened
+	what string // what it is instead
+}
+
+func (e *byteCountError) Error() string { return e.message("") }
+
+// message words the error with the value redacted of secret (the API key: a
+// proxy may echo it anywhere) before it is shortened, so no part of the key
+// survives the cut.
+func (e *byteCountError) message(secret string) string {
+	return fmt.Sprintf("%s is %s, expected a whole non-negative number of bytes", shorten(redact(e.text, secret), 40), e.what)
+}
+
+// wholeNumber reads a JSON number that must be a whole number in 0..MaxInt64.
+func wholeNumber(text string) (int64, error) {
+	if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+		if n < 0 {
+			return 0, &byteCountError{text: text, what: "negative"}
+		}
+		return n, nil
 	}
-	return string(b)
+	if len(text) > maxNumberText {
+		return 0, &byteCountError{text: text, what: "not a plausible byte count"}
+	}
+	// A fraction or exponent: exact only if the decimal value is a whole
+	// number that fits in 64 bits. 64 bits of mantissa hold every int64, so
+	// an inexact parse means a fraction or more than 64 significant bits.
+	f, _, err := big.ParseFloat(text, 10, 64, big.ToZero)
+	switch {
+	case err != nil || f.IsInf():
+		return 0, &byteCountError{text: text, what: "out of range"}
+	case f.Sign() < 0:
+		return 0, &byteCountError{text: text, what: "negative"}
+	case f.Acc() != big.Exact || !f.IsInt():
+		return 0, &byteCountError{text: text, what: "not a whole number"}
+	}
+	n, acc := f.Int64()
+	if acc != big.Exact {
+		return 0, &byteCountError{text: text, what: "beyond a 64-bit count"}
+	}
+	return n, nil
+}
+
+// digitString reads the content of a JSON string that must be decimal
+// digits only.
+func digitString(s string) (int64, error) {
+	quoted := strconv.Quote(s)
+	if s == "" {
+		return 0, &byteCountError{text: quoted, what: "an empty string"}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, &byteCountError{text: quoted, what: "a string that is not decimal digits"}
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, &byteCountError{text: quoted, what: "beyond a 64-bit count"}
+	}
+	return n, nil
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case 't', 'f':
+		return "boolean"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case '0':
+		return "number"
+	case 'n':
+		return "null"
+	}
+	return "value"
+}
+
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not split a UTF-8 sequence
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
+// ParseByteCount decodes one JSON value as a ByteCount, with the same rules
+// as a record's "bytes" (the numbers of tag totals use it).
+func ParseByteCount(raw []byte) (ByteCount, error) {
+	var b ByteCount
+	if err := json.Unmarshal(raw, &b); err != nil {
+		var bce *byteCountError
+		if errors.As(err, &bce) {
+			return ByteCount{}, bce
+		}
+		return ByteCount{}, describeJSONError(err)
+	}
+	return b, nil
 }
 
 // apiTimeLayout is the API's record time format: UTC, space separated.

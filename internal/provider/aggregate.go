@@ -23,7 +23,6 @@ type usageAggregate struct {
 	byCountry map[string]int64
 	byNetwork map[string]int64
 	iccid     string // first ICCID seen
-	noBytes   int64  // records without a bytes field
 }
 
 func newUsageAggregate(keepRecords bool) *usageAggregate {
@@ -50,9 +49,6 @@ func (a *usageAggregate) add(page []onomondo.Record) error {
 	for i := range page {
 		r := &page[i]
 		b := r.Bytes.Value
-		if !r.Bytes.Valid {
-			a.noBytes++
-		}
 		if a.total+b < a.total {
 			return fmt.Errorf("total_bytes overflows a 64-bit integer after %d records", a.count)
 		}

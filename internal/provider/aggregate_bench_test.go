@@ -103,10 +103,11 @@ func benchAggregate(b *testing.B, n int, keep bool) {
 	pages := (n + benchAggPage - 1) / benchAggPage
 
 	read := func() *usageAggregate {
-		agg, res, diags := readUsage(ctx, client, q, keep)
+		read, diags := readUsage(ctx, client, "usage", q, keep)
 		if diags.HasError() {
 			b.Fatalf("read failed: %v", diags)
 		}
+		agg, res := read.agg, read.res
 		if agg.count != int64(n) || res.Records != int64(n) || agg.total != total || res.Pages != pages || res.HasMore {
 			b.Fatalf("read %d (%d) records, %d bytes, %d pages, has_more %t; want %d records, %d bytes, %d pages",
 				agg.count, res.Records, agg.total, res.Pages, res.HasMore, n, total, pages)

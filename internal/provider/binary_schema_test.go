@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // TestBinary_ProvidersSchemaJSON builds the provider binary, installs it with
@@ -115,13 +116,28 @@ func (b *binaryTerraform) command(work string, env []string, args ...string) *ex
 	return cmd
 }
 
-// run runs terraform and returns its stdout and stderr.
+// maxTerraformRun caps one terraform command of a test: a provider that
+// hangs fails the test instead of stalling the suite.
+const maxTerraformRun = 3 * time.Minute
+
+// run runs terraform and returns its stdout and stderr. Past
+// maxTerraformRun terraform is interrupted (then killed) and run fails.
 func (b *binaryTerraform) run(t *testing.T, work string, env []string, args ...string) ([]byte, []byte, error) {
 	t.Helper()
 	cmd := b.command(work, env, args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	timer := time.AfterFunc(maxTerraformRun, func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		time.AfterFunc(10*time.Second, func() { _ = cmd.Process.Kill() })
+	})
+	err := cmd.Wait()
+	if !timer.Stop() {
+		return stdout.Bytes(), stderr.Bytes(), fmt.Errorf("terraform %s ran past %s and was interrupted: %v", args[0], maxTerraformRun, err)
+	}
 	return stdout.Bytes(), stderr.Bytes(), err
 }
 

@@ -165,12 +165,10 @@ func TestFaults_BadAnswersAreClearErrors(t *testing.T) {
 			`Onomondo API server error .* GET /usage\?filter=time:2025-02&limit=500 \(page 1\) answered HTTP 502\. .* The body began: "<html>`},
 		{"empty 200 body", fakeapi.Fault{Kind: fakeapi.FaultEmptyBody},
 			`GET /usage\?filter=time:2025-02&limit=500 \(page 1\) answered HTTP 200, but the body is not the JSON the provider expects: the body is empty`},
-		{"bytes as a string", fakeapi.Fault{Kind: fakeapi.FaultWrongType},
-			`GET /usage\?filter=time:2025-02&limit=500 \(page 1\) answered HTTP 200, but the body is not the JSON the provider expects: field "bytes" is a string`},
 		{"repeating cursor", fakeapi.Fault{Kind: fakeapi.FaultRepeatCursor},
-			`Onomondo API pagination is broken .* GET /usage \(page 2\): page 2 returned the same next_page cursor as page 1`},
+			`Onomondo API pagination is broken .* GET /usage\?filter=time:2025-02&limit=500&next_page=\S+ \(page 2\): page 2 returned the same next_page cursor as page 1`},
 		{"has_more without cursor", fakeapi.Fault{Kind: fakeapi.FaultMissingCursor},
-			`Onomondo API pagination is broken .* GET /usage \(page 1\): page 1 says has_more but gives no next_page cursor`},
+			`Onomondo API pagination is broken .* GET /usage\?filter=time:2025-02&limit=500 \(page 1\): page 1 says has_more but gives no next_page cursor`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -188,6 +186,27 @@ func TestFaults_BadAnswersAreClearErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestFaults_BytesAsDigitStringsAreReadExactly: an API (or proxy) that
+// quotes every "bytes" ("1424843") gives the same exact totals.
+func TestFaults_BytesAsDigitStringsAreReadExactly(t *testing.T) {
+	boundTime(t, 40*time.Second)
+	srv, url := newFake(t, fakeapi.Options{})
+	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultWrongType})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            multiPageConfig(url),
+			ConfigStateChecks: febSums(srv),
+			Check: func(*terraform.State) error {
+				if n := len(srv.Requests()); n < 2 {
+					return fmt.Errorf("%d requests: want a multi-page read", n)
+				}
+				return nil
+			},
+		}},
+	})
 }
 
 func TestFaults_SlowServerTimesOut(t *testing.T) {

@@ -14,7 +14,8 @@ import (
 
 var _ function.Function = &FormatBytesFunction{}
 
-// FormatBytesFunction is provider::onomondo::format_bytes(bytes number) string.
+// FormatBytesFunction is provider::onomondo::format_bytes(bytes number,
+// unit_system ...string) string.
 type FormatBytesFunction struct{}
 
 // NewFormatBytesFunction returns the format_bytes function.
@@ -27,42 +28,14 @@ func (f *FormatBytesFunction) Metadata(_ context.Context, _ function.MetadataReq
 	resp.Name = "format_bytes"
 }
 
-// formatBytesMarkdown is the MarkdownDescription of format_bytes.
-const formatBytesMarkdown = "Formats a number of bytes as a short human-readable string in binary units, for outputs " +
-	"and messages such as `\"SIM used ${provider::onomondo::format_bytes(data.onomondo_usage.this.total_bytes)}\"`.\n\n" +
-	"Values below 1024 are shown as whole bytes (`\"0 B\"`, `\"512 B\"`, `\"1023 B\"`). Larger values use the largest " +
-	"unit among `KiB` (2^10), `MiB` (2^20), `GiB` (2^30), `TiB` (2^40), `PiB` (2^50) and `EiB` (2^60) that keeps the " +
-	"number at least 1, with exactly two decimals rounded to the nearest hundredth (halves up). A value that would " +
-	"round to `1024.00` of a unit is shown as `1.00` of the next unit. Values from 7.995 EiB up to the largest 64-bit " +
-	"integer are shown as `\"7.99 EiB\"` rather than rounded up to `\"8.00 EiB\"`, which would not fit in 64 bits.\n\n" +
-	"The result is always accepted by `parse_bytes`, which gives back the value to within the displayed precision " +
-	"(less than 0.5% off; exact below 1024 and for exact multiples such as 1.5 GiB).\n\n" +
-	"**Argument rules.** The argument must be a whole number between -9223372036854775808 and 9223372036854775807 " +
-	"(64-bit integers). A fractional number (for example the result of a division) is an error rather than being " +
-	"rounded silently; wrap it in `floor()` or `ceil()`. A negative number is formatted with a leading `-` " +
-	"(`\"-1.50 KiB\"`), so that differences such as a remaining allowance that has gone below zero can be shown " +
-	"instead of failing the plan; note that `parse_bytes` does not accept negative sizes. A null argument is an " +
-	"error; an unknown argument gives an unknown result.\n\n" +
-	"Examples:\n\n" +
-	"| Call | Result |\n" +
-	"|------|--------|\n" +
-	"| `format_bytes(0)` | `\"0 B\"` |\n" +
-	"| `format_bytes(512)` | `\"512 B\"` |\n" +
-	"| `format_bytes(1024)` | `\"1.00 KiB\"` |\n" +
-	"| `format_bytes(500000000)` | `\"476.84 MiB\"` |\n" +
-	"| `format_bytes(1610612736)` | `\"1.50 GiB\"` |\n" +
-	"| `format_bytes(-1536)` | `\"-1.50 KiB\"` |\n" +
-	"| `format_bytes(1.5)` | error: not a whole number |\n"
-
-// Definition describes format_bytes(bytes number) string.
+// Definition describes format_bytes(bytes number, unit_system ...string)
+// string. The long documentation, with examples, is
+// templates/functions/format_bytes.md.tmpl.
 func (f *FormatBytesFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
 	resp.Definition = function.Definition{
-		Summary: "Format a number of bytes as a human-readable string such as \"1.50 GiB\"",
-		Description: "Formats a number of bytes in binary units with two decimals: \"0 B\", \"512 B\", \"1023 B\", \"1.00 KiB\", " +
-			"\"476.84 MiB\", \"1.50 GiB\", up to EiB. The argument must be a whole number within the 64-bit integer range; " +
-			"fractions are refused (use floor() or ceil()), negative values are formatted with a leading \"-\". " +
-			"The result is accepted by parse_bytes.",
-		MarkdownDescription: formatBytesMarkdown,
+		Summary: "Format a number of bytes as a human-readable string such as \"1.50 GiB\" or \"600.00 GB\"",
+		Description: "Formats a whole number of bytes with two decimals, in binary units (\"476.84 MiB\") or, with \"si\" " +
+			"as the second argument, in decimal units (\"500.00 MB\"). The result is accepted by parse_bytes.",
 		Parameters: []function.Parameter{
 			function.NumberParameter{
 				Name: "bytes",
@@ -72,16 +45,24 @@ func (f *FormatBytesFunction) Definition(_ context.Context, _ function.Definitio
 					"`9223372036854775807`. Negative values are formatted with a leading `-`.",
 			},
 		},
+		VariadicParameter: function.StringParameter{
+			Name: "unit_system",
+			Description: "Optional, at most one: \"si\" for decimal units (kB, MB, GB: powers of 1000), \"iec\" for " +
+				"binary units (KiB, MiB, GiB: powers of 1024). Left out: binary units.",
+			MarkdownDescription: "Optional, at most one: `\"si\"` for decimal units (`kB`, `MB`, `GB`: powers of 1000), " +
+				"`\"iec\"` for binary units (`KiB`, `MiB`, `GiB`: powers of 1024). Left out: binary units.",
+		},
 		Return: function.StringReturn{},
 	}
 }
 
-// Run checks that the argument is a 64-bit integer and formats it with
-// bytesize.Format.
+// Run checks that the argument is a 64-bit integer and the unit system one
+// bytesize knows, and formats it with bytesize.FormatIn.
 func (f *FormatBytesFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
 	var arg types.Number
+	var systems []string
 
-	resp.Error = function.ConcatFuncErrors(resp.Error, req.Arguments.Get(ctx, &arg))
+	resp.Error = function.ConcatFuncErrors(resp.Error, req.Arguments.Get(ctx, &arg, &systems))
 	if resp.Error != nil {
 		return
 	}
@@ -98,7 +79,39 @@ func (f *FormatBytesFunction) Run(ctx context.Context, req function.RunRequest, 
 		return
 	}
 
-	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, bytesize.Format(n)))
+	sys := bytesize.Binary
+	switch len(systems) {
+	case 0:
+	case 1:
+		var err error
+		if sys, err = bytesize.ParseSystem(systems[0]); err != nil {
+			resp.Error = function.NewArgumentFuncError(1, err.Error())
+			return
+		}
+	default:
+		resp.Error = function.NewArgumentFuncError(1, fmt.Sprintf(
+			"format_bytes takes at most one unit system after the number of bytes, got %d: use %s",
+			len(systems), quotedList(bytesize.SystemNames)))
+		return
+	}
+
+	resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, bytesize.FormatIn(n, sys)))
+}
+
+// quotedList renders ["a", "b"] as `"a" or "b"`.
+func quotedList(names []string) string {
+	out := ""
+	for i, n := range names {
+		switch {
+		case i == 0:
+		case i == len(names)-1:
+			out += " or "
+		default:
+			out += ", "
+		}
+		out += fmt.Sprintf("%q", n)
+	}
+	return out
 }
 
 // wholeInt64 converts a known number to int64, or returns a message saying

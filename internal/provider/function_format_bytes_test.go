@@ -39,6 +39,18 @@ func TestFormatBytesFunction_Valid(t *testing.T) {
 		{"string_number", `"2048"`, "2.00 KiB"}, // Terraform converts the string
 		// Round trip through parse_bytes.
 		{"from_parse_bytes", `provider::onomondo::parse_bytes("1.5 GiB")`, "1.50 GiB"},
+		// The unit system: "si" prints decimal units, "iec" binary ones,
+		// as does leaving it out.
+		{"si_contract", `provider::onomondo::parse_bytes("600 GB"), "si"`, "600.00 GB"},
+		{"binary_contract", `provider::onomondo::parse_bytes("600 GB")`, "558.79 GiB"},
+		{"iec_contract", `provider::onomondo::parse_bytes("600 GB"), "iec"`, "558.79 GiB"},
+		{"si_500mb", `500000000, "si"`, "500.00 MB"},
+		{"si_bytes", `999, "si"`, "999 B"},
+		{"si_carry", `999995, "si"`, "1.00 MB"},
+		{"si_gib", `1610612736, "si"`, "1.61 GB"},
+		{"si_negative", `-1500, "si"`, "-1.50 kB"},
+		{"si_max_int64", `9223372036854775807, "si"`, "9.22 EB"},
+		{"si_expression", `480000000000, lower("SI")`, "480.00 GB"},
 	}
 
 	var config strings.Builder
@@ -53,6 +65,11 @@ func TestFormatBytesFunction_Valid(t *testing.T) {
 }
 `)
 	checks = append(checks, statecheck.ExpectKnownOutputValue("round_trip", knownvalue.Int64Exact(1610612736)))
+	config.WriteString(`output "si_round_trip" {
+  value = provider::onomondo::parse_bytes(provider::onomondo::format_bytes(600000000000, "si"))
+}
+`)
+	checks = append(checks, statecheck.ExpectKnownOutputValue("si_round_trip", knownvalue.Int64Exact(600000000000)))
 
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   functionVersionChecks,
@@ -77,6 +94,11 @@ func TestFormatBytesFunction_Refusals(t *testing.T) {
 		{"above_int64", "9223372036854775808", "cannot format 9223372036854775808 as a byte size: it is outside the 64-bit integer range; the number of bytes must be between -9223372036854775808 and 9223372036854775807"},
 		{"below_int64", "-9223372036854775809", "cannot format -9223372036854775809 as a byte size: it is outside the 64-bit integer range"},
 		{"huge", "1e300", "cannot format 1e+300 as a byte size: it is outside the 64-bit integer range"},
+		// The unit system: only "si" or "iec", and at most one.
+		{"unknown_system", `1024, "metric"`, `unknown unit system "metric": use "si" for decimal units (kB, MB, GB: powers of 1000) or "iec" for binary units`},
+		{"upper_case_system", `1024, "SI"`, `unknown unit system "SI": use "si"`},
+		{"empty_system", `1024, ""`, `unknown unit system "": use "si"`},
+		{"two_systems", `1024, "si", "iec"`, `format_bytes takes at most one unit system after the number of bytes, got 2: use "iec" or "si"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

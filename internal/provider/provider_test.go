@@ -29,6 +29,9 @@ func TestMain(m *testing.M) {
 			os.Setenv("TF_CLI_CONFIG_FILE", os.DevNull)
 		}
 	}
+	// The live suite (live_test.go) reads the real API with the key and
+	// base URL the environment held before the fake's replace them.
+	liveAPIKey, liveBaseURL = os.Getenv(EnvAPIKey), os.Getenv(EnvBaseURL)
 	// The key reaches the provider the recommended way, through the
 	// environment, so it is in no configuration the test harness logs; the
 	// leak check (scripts/leak-check.sh) then looks for it everywhere.

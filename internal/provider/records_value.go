@@ -23,7 +23,6 @@ var (
 	recordTerraformType  = recordObjectType.TerraformType(context.Background())
 	recordsTerraformType = tftypes.List{ElementType: recordTerraformType}
 	tfNullString         = tftypes.NewValue(tftypes.String, nil)
-	tfNullNumber         = tftypes.NewValue(tftypes.Number, nil)
 )
 
 // setRecords replaces the null records attribute of a state just set from a
@@ -57,10 +56,8 @@ func recordsTerraformValue(recs []onomondo.Record) (tftypes.Value, int) {
 		if !ok && r.Time != "" {
 			bad++
 		}
-		bytes := tfNullNumber
-		if r.Bytes.Valid {
-			bytes = tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(r.Bytes.Value))
-		}
+		// The client refuses records without bytes, so every record has one.
+		bytes := tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(r.Bytes.Value))
 		elems[i] = tftypes.NewValue(recordTerraformType, map[string]tftypes.Value{
 			"time":         tfString(t),
 			"bill_id":      tfString(r.BillID),

@@ -70,10 +70,15 @@ func (d *SimUsageDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	agg := runUsageRead(ctx, d.client, "sim-usage", &m.UsageArgs, &m.UsageResults, m.SimID.ValueString(), "", &resp.Diagnostics)
-	if agg == nil {
+	q := m.query()
+	q.SIM = m.SimID.ValueString()
+	read, diags := readUsage(ctx, d.client, "sim-usage", q, m.includeRecords())
+	resp.Diagnostics.Append(diags...)
+	if read == nil {
 		return
 	}
-	m.ICCID = optString(agg.iccid)
-	resp.Diagnostics.Append(saveUsageState(ctx, &resp.State, &m, agg)...)
+	m.UsageArgs = m.withDefaults()
+	m.UsageResults = read.results
+	m.ICCID = optString(read.agg.iccid)
+	resp.Diagnostics.Append(saveUsageState(ctx, &resp.State, &m, read.agg)...)
 }

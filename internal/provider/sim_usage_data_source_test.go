@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -59,4 +60,38 @@ data "onomondo_sim_usage" "this" {
 			Check: expectQueries(srv, "/usage/"+sim, "filter[]=time:2025&filter[]=country_code:se&offset=1&group=hours"),
 		}},
 	})
+}
+
+// TestSimUsageDataSource_SimIDPaddingHint: a SIM id that lost its leading
+// zeros gets the zero-padded id as a hint, at plan time, before any request.
+func TestSimUsageDataSource_SimIDPaddingHint(t *testing.T) {
+	srv, url := newFake(t, fakeapi.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: providerBlock(url) + `
+data "onomondo_sim_usage" "one" {
+  sim_id = "5840"
+  time   = "2025-03"
+}`,
+				ExpectError: regexp.MustCompile(`Invalid value for sim_id[\s\S]*` +
+					wrappedText(`"5840" is neither a SIM id (exactly 9 digits, such as "000012345") nor an ICCID (18 to 22 digits, such as "89457387300000022734"); did you mean "000005840"?`).String()),
+			},
+			{
+				// A number, as a spreadsheet export or a hand-written
+				// variable default gives it.
+				Config: providerBlock(url) + `
+variable "sim" {
+  type    = number
+  default = 123
+}
+data "onomondo_sim_usage" "one" {
+  sim_id = var.sim
+}`,
+				ExpectError: regexp.MustCompile(`Invalid value for sim_id[\s\S]*` + wrappedText(`did you mean "000000123"?`).String()),
+			},
+		},
+	})
+	noRequests(t, srv)
 }

@@ -91,11 +91,18 @@ func (d *UsageDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	agg := runUsageRead(ctx, d.client, "usage", &m.UsageArgs, &m.UsageResults, "", m.SimID.ValueString(), &resp.Diagnostics)
-	if agg == nil {
+	q := m.query()
+	if v := m.SimID.ValueString(); v != "" {
+		q.Filters = append(q.Filters, onomondo.Filter{Key: "sim_id", Value: v})
+	}
+	read, diags := readUsage(ctx, d.client, "usage", q, m.includeRecords())
+	resp.Diagnostics.Append(diags...)
+	if read == nil {
 		return
 	}
-	m.SimCount = types.Int64Value(agg.simCount())
-	m.BytesBySim = int64Map(agg.bySim)
-	resp.Diagnostics.Append(saveUsageState(ctx, &resp.State, &m, agg)...)
+	m.UsageArgs = m.withDefaults()
+	m.UsageResults = read.results
+	m.SimCount = types.Int64Value(read.agg.simCount())
+	m.BytesBySim = int64Map(read.agg.bySim)
+	resp.Diagnostics.Append(saveUsageState(ctx, &resp.State, &m, read.agg)...)
 }

@@ -335,3 +335,25 @@ data "onomondo_usage" "this_month" {
 		}},
 	})
 }
+
+// TestUsageDataSource_SimIDPaddingHint: a SIM id that lost its leading zeros
+// (a spreadsheet column, or an unquoted number) is refused at plan time with
+// the zero-padded id as a hint, before any request.
+func TestUsageDataSource_SimIDPaddingHint(t *testing.T) {
+	srv, url := newFake(t, fakeapi.Options{})
+	cases := []struct{ value, padded string }{
+		{`"123"`, "000000123"},
+		{`5840`, "000005840"}, // an HCL number, converted to "5840"
+		{`"12345678"`, "012345678"},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{
+			Config: providerBlock(url) + "data \"onomondo_usage\" \"one\" {\n  time   = \"2025-03\"\n  sim_id = " + c.value + "\n}",
+			ExpectError: regexp.MustCompile(`Invalid value for sim_id[\s\S]*` +
+				wrappedText(`is not a SIM id: a SIM id is exactly 9 digits, zero padded (for example "000012345"); did you mean "`+c.padded+`"?`).String()),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
+	noRequests(t, srv)
+}

@@ -14,31 +14,28 @@ import (
 	"github.com/onomondo/terraform-provider-onomondo/internal/onomondo"
 )
 
-// usageQuery turns the shared arguments into a client query. simPath selects
-// GET /usage/{sim_id}; simFilter adds the sim_id filter of GET /usage.
-// Filters go out in a fixed order: time, sim_id, country_code.
-func usageQuery(args UsageArgs, simPath, simFilter string) onomondo.UsageQuery {
-	q := onomondo.UsageQuery{SimID: simPath}
-	if v := args.Time.ValueString(); v != "" {
+// query is the client query of the shared arguments: the time and country
+// filters, group and paging, for GET /usage. Each data source adds what is
+// its own (a SIM in the path, or a sim_id filter) to the copy it gets.
+func (a UsageArgs) query() onomondo.UsageQuery {
+	var q onomondo.UsageQuery
+	if v := a.Time.ValueString(); v != "" {
 		q.Filters = append(q.Filters, onomondo.Filter{Key: "time", Value: v})
 	}
-	if simFilter != "" {
-		q.Filters = append(q.Filters, onomondo.Filter{Key: "sim_id", Value: simFilter})
-	}
-	if v := args.CountryCode.ValueString(); v != "" {
+	if v := a.CountryCode.ValueString(); v != "" {
 		q.Filters = append(q.Filters, onomondo.Filter{Key: "country_code", Value: strings.ToLower(v)})
 	}
-	if !args.Limit.IsNull() && !args.Limit.IsUnknown() {
-		q.Limit = int(args.Limit.ValueInt64())
+	if !a.Limit.IsNull() && !a.Limit.IsUnknown() {
+		q.Limit = int(a.Limit.ValueInt64())
 	}
-	if !args.Offset.IsNull() && !args.Offset.IsUnknown() {
-		off := args.Offset.ValueInt64()
+	if !a.Offset.IsNull() && !a.Offset.IsUnknown() {
+		off := a.Offset.ValueInt64()
 		q.Offset = &off
 	}
-	q.Group = args.Group.ValueString()
-	q.NextPage = args.NextPage.ValueString()
-	if !args.MaxRecords.IsNull() && !args.MaxRecords.IsUnknown() {
-		q.MaxRecords = args.MaxRecords.ValueInt64()
+	q.Group = a.Group.ValueString()
+	q.NextPage = a.NextPage.ValueString()
+	if !a.MaxRecords.IsNull() && !a.MaxRecords.IsUnknown() {
+		q.MaxRecords = a.MaxRecords.ValueInt64()
 	}
 	return q
 }
@@ -48,91 +45,88 @@ func (a UsageArgs) includeRecords() bool {
 	return a.IncludeRecords.IsNull() || a.IncludeRecords.IsUnknown() || a.IncludeRecords.ValueBool()
 }
 
-// runUsageRead is the Read shared by onomondo_usage and onomondo_sim_usage:
-// it builds the query, reads every page and fills the shared results. It
-// returns the aggregate for the data source's own results, or nil after an
-// error diagnostic.
-func runUsageRead(ctx context.Context, client *onomondo.Client, kind string, args *UsageArgs, results *UsageResults, simPath, simFilter string, diags *diag.Diagnostics) *usageAggregate {
-	if client == nil {
-		notConfigured(diags)
-		return nil
+// withDefaults is a with the defaults of its optional+computed arguments
+// filled in, as they go into state.
+func (a UsageArgs) withDefaults() UsageArgs {
+	if a.Limit.IsNull() || a.Limit.IsUnknown() {
+		a.Limit = types.Int64Value(defaultLimit)
 	}
-	q := usageQuery(*args, simPath, simFilter)
-	keep := args.includeRecords()
-	agg, res, readDiags := readUsage(ctx, client, q, keep)
-	diags.Append(readDiags...)
-	if diags.HasError() {
-		return nil
+	if a.IncludeRecords.IsNull() || a.IncludeRecords.IsUnknown() {
+		a.IncludeRecords = types.BoolValue(true)
 	}
-	results.fill(args, usageID(kind, q, keep), q, agg, res, diags)
-	return agg
+	return a
 }
 
-// readUsage runs one complete paged read, streaming every page into an
-// aggregate. On error nothing partial is returned.
-func readUsage(ctx context.Context, client *onomondo.Client, q onomondo.UsageQuery, keep bool) (*usageAggregate, onomondo.ReadResult, diag.Diagnostics) {
+// usageRead is one finished read of a usage data source: the aggregate of
+// every record and the shared results made from it.
+type usageRead struct {
+	agg     *usageAggregate
+	res     onomondo.ReadResult
+	results UsageResults
+}
+
+// readUsage is the one read of the usage data sources: it reads every page
+// of q, streaming the records into an aggregate (keeping them when keep is
+// set), and makes the shared results; kind names the data source in the
+// id. On error it returns nil with the diagnostics: nothing partial.
+func readUsage(ctx context.Context, client *onomondo.Client, kind string, q onomondo.UsageQuery, keep bool) (*usageRead, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	if client == nil {
+		notConfigured(&diags)
+		return nil, diags
+	}
 	agg := newUsageAggregate(keep)
 	res, err := client.ReadUsage(ctx, q, agg.add)
 	if err != nil {
 		addClientError(&diags, err)
-		return nil, res, diags
+		return nil, diags
 	}
-	return agg, res, diags
+	results, resDiags := usageResults(usageID(kind, q, keep), q, agg, res)
+	diags.Append(resDiags...)
+	return &usageRead{agg: agg, res: res, results: results}, diags
 }
 
-// fill sets the shared results from a finished read, and the defaults of the
-// optional+computed arguments.
-func (r *UsageResults) fill(args *UsageArgs, id string, q onomondo.UsageQuery, agg *usageAggregate, res onomondo.ReadResult, diags *diag.Diagnostics) {
-	if args.Limit.IsNull() || args.Limit.IsUnknown() {
-		args.Limit = types.Int64Value(defaultLimit)
-	}
-	if args.IncludeRecords.IsNull() || args.IncludeRecords.IsUnknown() {
-		args.IncludeRecords = types.BoolValue(true)
-	}
-
-	r.ID = types.StringValue(id)
-	r.RecordCount = types.Int64Value(agg.count)
-	r.TotalBytes = types.Int64Value(agg.total)
-	r.BytesByCountry = int64Map(agg.byCountry)
-	r.BytesByNetworkType = int64Map(agg.byNetwork)
-
+// usageResults makes the shared results of a finished read, with the
+// warnings they call for.
+func usageResults(id string, q onomondo.UsageQuery, agg *usageAggregate, res onomondo.ReadResult) (UsageResults, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	next := types.StringNull()
 	if res.HasMore {
 		next = types.StringValue(res.NextPage)
 	}
-	r.Pagination = types.ObjectValueMust(paginationAttrTypes, map[string]attr.Value{
-		"has_more":  types.BoolValue(res.HasMore),
-		"next_page": next,
-	})
-
-	// The records themselves go into state after the model, in one step
-	// (setRecords): through the model they would cost ten times the memory.
-	r.Records = types.ListNull(recordObjectType)
-	if agg.keepRecords {
-		if agg.count > largeStateRecords {
-			diags.AddWarning("Large usage read kept in state",
-				fmt.Sprintf("This read keeps %d records in state and in memory. If you only need totals or per-SIM, per-country or "+
-					"per-network sums, set include_records = false: the totals and maps are the same, and state stays small.", agg.count))
-		}
+	r := UsageResults{
+		ID:                 types.StringValue(id),
+		RecordCount:        types.Int64Value(agg.count),
+		TotalBytes:         types.Int64Value(agg.total),
+		BytesByCountry:     int64Map(agg.byCountry),
+		BytesByNetworkType: int64Map(agg.byNetwork),
+		Pagination: types.ObjectValueMust(paginationAttrTypes, map[string]attr.Value{
+			"has_more":  types.BoolValue(res.HasMore),
+			"next_page": next,
+		}),
+		// The records themselves go into state after the model, in one
+		// step (setRecords): through the model they would cost ten times
+		// the memory.
+		Records: types.ListNull(recordObjectType),
 	}
-
+	if agg.keepRecords && agg.count > largeStateRecords {
+		diags.AddWarning("Large usage read kept in state",
+			fmt.Sprintf("This read keeps %d records in state and in memory. If you only need totals or per-SIM, per-country or "+
+				"per-network sums, set include_records = false: the totals and maps are the same, and state stays small.", agg.count))
+	}
 	if res.StoppedAtMax {
 		diags.AddWarning("Usage totals cover only part of the usage",
 			fmt.Sprintf("max_records = %d stopped the read after %d records, with more left. total_bytes, record_count and the "+
 				"maps cover only the records read. To continue, read again with next_page = pagination.next_page; for complete "+
 				"totals remove max_records.", q.MaxRecords, agg.count))
 	}
-	if agg.noBytes > 0 {
-		diags.AddWarning("Usage records without bytes",
-			fmt.Sprintf("%d record(s) had no bytes field and were counted as 0 bytes.", agg.noBytes))
-	}
+	return r, diags
 }
 
 // usageID is a stable identifier of a read's arguments.
 func usageID(kind string, q onomondo.UsageQuery, keep bool) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s|%s|", kind, q.SimID)
+	fmt.Fprintf(h, "%s|%s|", kind, q.SIM)
 	for _, f := range q.Filters {
 		fmt.Fprintf(h, "%s:%s|", f.Key, f.Value)
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 func rec(sim, country, network string, bytes int64) onomondo.Record {
-	return onomondo.Record{SimID: sim, CountryCode: country, NetworkType: network, Bytes: onomondo.OptInt64{Value: bytes, Valid: true}}
+	return onomondo.Record{SimID: sim, CountryCode: country, NetworkType: network, Bytes: onomondo.Bytes(bytes)}
 }
 
 func TestAggregateSumsAndUnknownKeys(t *testing.T) {
@@ -23,13 +23,13 @@ func TestAggregateSumsAndUnknownKeys(t *testing.T) {
 		rec("000000001", "dk", "4G", 10),
 		rec("000000001", "se", "3G", 5),
 		rec("", "", "", 7),
-		{ICCID: "89457387300000022734", CountryCode: "dk", NetworkType: "4G"}, // no bytes
+		{ICCID: "89457387300000022734", CountryCode: "dk", NetworkType: "4G", Bytes: onomondo.Bytes(0)}, // no sim_id
 	}
 	if err := a.add(page); err != nil {
 		t.Fatal(err)
 	}
-	if a.total != 22 || a.count != 4 || a.noBytes != 1 {
-		t.Fatalf("total %d count %d noBytes %d", a.total, a.count, a.noBytes)
+	if a.total != 22 || a.count != 4 {
+		t.Fatalf("total %d count %d", a.total, a.count)
 	}
 	if a.bySim["000000001"] != 15 || a.bySim[unknownKey] != 7 || a.bySim["89457387300000022734"] != 0 {
 		t.Errorf("bySim %v", a.bySim)
@@ -64,14 +64,26 @@ func TestAggregateCopiesKeptRecords(t *testing.T) {
 
 func fillFor(t *testing.T, agg *usageAggregate, res onomondo.ReadResult, q onomondo.UsageQuery) diag.Diagnostics {
 	t.Helper()
-	var diags diag.Diagnostics
-	var r UsageResults
-	args := UsageArgs{Limit: types.Int64Null(), IncludeRecords: types.BoolNull()}
-	r.fill(&args, "id", q, agg, res, &diags)
-	if args.Limit.ValueInt64() != 1000 || !args.IncludeRecords.ValueBool() {
-		t.Errorf("defaults not applied: %v %v", args.Limit, args.IncludeRecords)
+	r, diags := usageResults("id", q, agg, res)
+	if r.TotalBytes.ValueInt64() != agg.total || r.RecordCount.ValueInt64() != agg.count || r.ID.ValueString() != "id" {
+		t.Errorf("results %+v do not match the aggregate", r)
 	}
 	return diags
+}
+
+func TestUsageArgsWithDefaultsLeavesItsReceiver(t *testing.T) {
+	args := UsageArgs{Limit: types.Int64Null(), IncludeRecords: types.BoolNull()}
+	got := args.withDefaults()
+	if got.Limit.ValueInt64() != 1000 || !got.IncludeRecords.ValueBool() {
+		t.Errorf("defaults not applied: %v %v", got.Limit, got.IncludeRecords)
+	}
+	if !args.Limit.IsNull() || !args.IncludeRecords.IsNull() {
+		t.Errorf("withDefaults changed its receiver: %v %v", args.Limit, args.IncludeRecords)
+	}
+	set := UsageArgs{Limit: types.Int64Value(5), IncludeRecords: types.BoolValue(false)}.withDefaults()
+	if set.Limit.ValueInt64() != 5 || set.IncludeRecords.ValueBool() {
+		t.Errorf("defaults replaced set values: %v %v", set.Limit, set.IncludeRecords)
+	}
 }
 
 func TestFillWarnsWhenMaxRecordsStoppedEarly(t *testing.T) {
@@ -131,10 +143,7 @@ func referenceRecordsList(recs []onomondo.Record) (types.List, int) {
 		if !ok && r.Time != "" {
 			bad++
 		}
-		bytes := types.Int64Null()
-		if r.Bytes.Valid {
-			bytes = types.Int64Value(r.Bytes.Value)
-		}
+		bytes := types.Int64Value(r.Bytes.Value)
 		elems[i] = types.ObjectValueMust(recordAttrTypes, map[string]attr.Value{
 			"time":         optString(t),
 			"bill_id":      optString(r.BillID),
@@ -154,10 +163,10 @@ func referenceRecordsList(recs []onomondo.Record) (types.List, int) {
 func TestRecordsTerraformValueMatchesTheFrameworkConversion(t *testing.T) {
 	recs := []onomondo.Record{
 		{Time: "2025-03-01 07:45:00", BillID: "b", SimID: "000000001", ICCID: "89457387300000022734", SessionID: "s",
-			Bytes: onomondo.OptInt64{Value: math.MaxInt64, Valid: true}, CountryCode: "dk", NetworkType: "4G",
+			Bytes: onomondo.Bytes(math.MaxInt64), CountryCode: "dk", NetworkType: "4G",
 			Network: onomondo.Network{MCC: "238", MNC: "06"}},
-		{Time: "2025-03-01 08:00:00", SimID: "000000002", Bytes: onomondo.OptInt64{Value: 0, Valid: true}}, // hourly: no bill or session
-		{Time: "not a time", SimID: "000000003"},                                                           // no bytes
+		{Time: "2025-03-01 08:00:00", SimID: "000000002", Bytes: onomondo.Bytes(0)}, // hourly: no bill or session
+		{Time: "not a time", SimID: "000000003", Bytes: onomondo.Bytes(5)},
 		{},
 	}
 	want, wantBad := referenceRecordsList(recs)

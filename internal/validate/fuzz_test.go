@@ -121,6 +121,13 @@ func FuzzSimID(f *testing.F) {
 		}
 		if err != nil {
 			fzRefusalQuotes(t, "SimID", s, err)
+			// 1 to 8 digits (leading zeros lost) and only those get the
+			// zero-padded id as a hint.
+			hint := strconv.Quote(strings.Repeat("0", max(0, 9-len(s))) + s)
+			short := len(s) >= 1 && len(s) <= 8 && fzIsDigits(s)
+			if got := strings.Contains(err.Error(), "did you mean "+hint); got != short {
+				t.Fatalf("SimID(%q) = %q: padding hint present=%v, want %v", s, err, got, short)
+			}
 		}
 	})
 }

@@ -38,12 +38,23 @@ func Time(s string) error {
 	return nil
 }
 
-// SimID checks a SIM id: exactly 9 digits, zero padded (`000012345`).
+// SimID checks a SIM id: exactly 9 digits, zero padded (`000012345`). A
+// shorter run of digits, as a spreadsheet leaves after dropping the leading
+// zeros, gets the padded id as a hint.
 func SimID(s string) error {
 	if len(s) != 9 || !allDigitsExcept(s, 0) {
-		return fmt.Errorf("%q is not a SIM id: a SIM id is exactly 9 digits, zero padded (for example \"000012345\")", s)
+		return fmt.Errorf("%q is not a SIM id: a SIM id is exactly 9 digits, zero padded (for example \"000012345\")%s", s, padHint(s))
 	}
 	return nil
+}
+
+// padHint is `; did you mean "000000123"?` for 1 to 8 digits (a SIM id that
+// lost its leading zeros), else empty.
+func padHint(s string) string {
+	if len(s) < 1 || len(s) > 8 || !allDigitsExcept(s, 0) {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", strings.Repeat("0", 9-len(s))+s)
 }
 
 // ICCID checks a SIM's ICCID: 18 to 22 digits.
@@ -60,7 +71,7 @@ func SimIDOrICCID(s string) error {
 	if SimID(s) == nil || ICCID(s) == nil {
 		return nil
 	}
-	return fmt.Errorf("%q is neither a SIM id (exactly 9 digits, such as \"000012345\") nor an ICCID (18 to 22 digits, such as \"89457387300000022734\")", s)
+	return fmt.Errorf("%q is neither a SIM id (exactly 9 digits, such as \"000012345\") nor an ICCID (18 to 22 digits, such as \"89457387300000022734\")%s", s, padHint(s))
 }
 
 // CountryCode checks an ISO 3166-1 alpha-2 country code in any case (`dk`,

@@ -37,6 +37,38 @@ func TestSimIDAndICCID(t *testing.T) {
 	}
 }
 
+// TestSimIDPaddingHint: 1 to 8 digits (a SIM id whose leading zeros a
+// spreadsheet dropped) get the zero-padded id as a hint, from both checks;
+// anything else gets none.
+func TestSimIDPaddingHint(t *testing.T) {
+	hinted := map[string]string{
+		"123":      "000000123",
+		"1":        "000000001",
+		"12345678": "012345678",
+		"0":        "000000000",
+		"5840":     "000005840",
+	}
+	for in, padded := range hinted {
+		want := `; did you mean "` + padded + `"?`
+		for name, check := range map[string]func(string) error{"SimID": SimID, "SimIDOrICCID": SimIDOrICCID} {
+			err := check(in)
+			if err == nil || !strings.HasSuffix(err.Error(), want) {
+				t.Errorf("%s(%q) = %v, want an error ending %s", name, in, err, want)
+			}
+			if check(padded) != nil {
+				t.Errorf("%s(%q): the suggested id is refused", name, padded)
+			}
+		}
+	}
+	for _, in := range []string{"", "0000123456", "00001234a", "12 34", "-123", "1234567890123"} {
+		for name, check := range map[string]func(string) error{"SimID": SimID, "SimIDOrICCID": SimIDOrICCID} {
+			if err := check(in); err == nil || strings.Contains(err.Error(), "did you mean") {
+				t.Errorf("%s(%q) = %v, want an error without a hint", name, in, err)
+			}
+		}
+	}
+}
+
 func TestCountryCode(t *testing.T) {
 	for _, ok := range []string{"dk", "DK", "De", "us", "gb"} {
 		if err := CountryCode(ok); err != nil {

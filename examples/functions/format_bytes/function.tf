@@ -20,3 +20,9 @@ output "average_per_sim" {
     floor(data.onomondo_usage.this.total_bytes / max(data.onomondo_usage.this.sim_count, 1))
   )
 }
+
+# Contracts are written in decimal units: "si" prints "600.00 GB" for a 600 GB
+# budget, where the default binary units would print "558.79 GiB".
+output "fleet_budget" {
+  value = provider::onomondo::format_bytes(provider::onomondo::parse_bytes("600 GB"), "si")
+}

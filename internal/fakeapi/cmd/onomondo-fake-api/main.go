@@ -3,6 +3,13 @@
 //
 //	onomondo-fake-api -listen 127.0.0.1:8080 -url-file /tmp/fake-url
 //
+// Flags also switch on readings of the API that the public evidence leaves
+// open: -reset-style (x-ratelimit-reset as unix, unix_ms or delta),
+// -clock-skew (the server clock off ours), -strip-rate-headers (a proxy that
+// drops x-ratelimit-remaining/-reset and adds Retry-After to 429s),
+// -tag-shape usage_paged with -tag-page-size (a paged tag total), and
+// -chaos-seed (seeded random transport trouble, fakeapi.DefaultChaosConfig).
+//
 // The API key is -api-key, else $ONOMONDO_FAKE_API_KEY, else the demo key
 // onok_demo.fakeapikey. The server logs one line per request to stderr
 // (never the Authorization header) and stops cleanly on SIGINT or SIGTERM.
@@ -50,6 +57,11 @@ type config struct {
 	rateLimit  int
 	rateWindow time.Duration
 	tagShape   fakeapi.TagShape
+	resetStyle fakeapi.ResetStyle
+	clockSkew  time.Duration
+	strip      bool
+	tagPage    int
+	chaosSeed  int64 // < 0: no chaos
 }
 
 // parseFlags parses args; getenv supplies the key's fallback.
@@ -67,7 +79,14 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.IntVar(&c.rateLimit, "rate-limit", fakeapi.DefaultRateLimit, "requests allowed per rate-limit window")
 	fs.DurationVar(&c.rateWindow, "rate-window", fakeapi.DefaultRateWindow, "rate-limit window (whole seconds)")
 	shape := fs.String("tag-shape", fakeapi.TagShapeBytes.String(),
-		"shape of tag-total answers: bytes, total, total_bytes, usage, usage_records, no_total")
+		"shape of tag-total answers: bytes, total, total_bytes, usage, usage_records, no_total, usage_paged")
+	reset := fs.String("reset-style", fakeapi.ResetUnixSeconds.String(),
+		"encoding of x-ratelimit-reset: unix (seconds), unix_ms, delta (seconds until the reset)")
+	fs.DurationVar(&c.clockSkew, "clock-skew", 0, "server clock offset from real time, e.g. -90s (windows and reset follow it)")
+	fs.BoolVar(&c.strip, "strip-rate-headers", false,
+		"play a proxy that strips x-ratelimit-remaining and -reset and adds Retry-After to 429s")
+	fs.IntVar(&c.tagPage, "tag-page-size", fakeapi.DefaultTagPageSize, "page size of -tag-shape usage_paged without a limit parameter")
+	fs.Int64Var(&c.chaosSeed, "chaos-seed", -1, "inject seeded random transport trouble (5xx, resets, 429s, skew) with this `seed`; negative: off")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -77,6 +96,15 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	var err error
 	if c.tagShape, err = fakeapi.ParseTagShape(*shape); err != nil {
 		return c, err
+	}
+	if c.resetStyle, err = fakeapi.ParseResetStyle(*reset); err != nil {
+		return c, err
+	}
+	if c.resetStyle == fakeapi.ResetDefault {
+		c.resetStyle = fakeapi.ResetUnixSeconds
+	}
+	if c.tagPage < 1 || c.tagPage > fakeapi.MaxLimit {
+		return c, fmt.Errorf("-tag-page-size must be 1..%d, got %d", fakeapi.MaxLimit, c.tagPage)
 	}
 	if c.rateLimit < 1 {
 		return c, fmt.Errorf("-rate-limit must be at least 1, got %d", c.rateLimit)
@@ -117,12 +145,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
 
-	srv := fakeapi.New(fakeapi.Options{
-		APIKey:     c.apiKey,
-		RateLimit:  c.rateLimit,
-		RateWindow: c.rateWindow,
-		TagShape:   c.tagShape,
-	})
+	opts := fakeapi.Options{
+		APIKey:           c.apiKey,
+		RateLimit:        c.rateLimit,
+		RateWindow:       c.rateWindow,
+		TagShape:         c.tagShape,
+		TagPageSize:      c.tagPage,
+		ResetStyle:       c.resetStyle,
+		ClockSkew:        c.clockSkew,
+		StripRateHeaders: c.strip,
+	}
+	if c.chaosSeed >= 0 {
+		opts.Chaos = fakeapi.NewChaos(c.chaosSeed, fakeapi.DefaultChaosConfig())
+		defer func() { logger.Printf("chaos (seed %d): %s", c.chaosSeed, opts.Chaos.Counts()) }()
+	}
+	srv := fakeapi.New(opts)
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
 		return err
@@ -178,6 +215,12 @@ func printBanner(w io.Writer, f *fakeapi.Fleet, baseURL string, c config) {
 		b.WriteString("  API key: the one given by -api-key or $" + envAPIKey + "\n")
 	}
 	fmt.Fprintf(&b, "  rate limit: %d requests per %s; tag-total shape: %s\n", c.rateLimit, c.rateWindow, c.tagShape)
+	if c.resetStyle != fakeapi.ResetUnixSeconds || c.clockSkew != 0 || c.strip {
+		fmt.Fprintf(&b, "  rate headers: reset as %s, clock skew %s, stripped by a proxy: %t\n", c.resetStyle, c.clockSkew, c.strip)
+	}
+	if c.chaosSeed >= 0 {
+		fmt.Fprintf(&b, "  chaos: seed %d (5xx, resets, 429s, skew and header changes)\n", c.chaosSeed)
+	}
 	fmt.Fprintf(&b, "  fleet: %d SIMs, %d tags, %d usage records", len(f.SIMs), len(f.Tags), len(f.Records))
 	if n := len(f.Records); n > 0 {
 		fmt.Fprintf(&b, " from %s to %s", f.Records[0].Time.Format(time.DateOnly), f.Records[n-1].Time.Format(time.DateOnly))

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +25,9 @@ func TestParseFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.listen != "127.0.0.1:0" || c.apiKey != fakeapi.DemoAPIKey || c.rateLimit != 600 ||
-		c.rateWindow != time.Minute || c.tagShape != fakeapi.TagShapeBytes {
+		c.rateWindow != time.Minute || c.tagShape != fakeapi.TagShapeBytes ||
+		c.resetStyle != fakeapi.ResetUnixSeconds || c.clockSkew != 0 || c.strip ||
+		c.tagPage != fakeapi.DefaultTagPageSize || c.chaosSeed >= 0 {
 		t.Fatalf("defaults %+v", c)
 	}
 	c, err = parseFlags(nil, func(k string) string {
@@ -40,6 +44,15 @@ func TestParseFlags(t *testing.T) {
 		c.tagShape != fakeapi.TagShapeUsageRecords || c.listen != "[::1]:0" {
 		t.Fatalf("flags: %+v %v", c, err)
 	}
+	c, err = parseFlags([]string{"-reset-style", "delta", "-clock-skew", "-90s", "-strip-rate-headers",
+		"-tag-shape", "usage_paged", "-tag-page-size", "3", "-chaos-seed", "0"}, noEnv, io.Discard)
+	if err != nil || c.resetStyle != fakeapi.ResetDelta || c.clockSkew != -90*time.Second || !c.strip ||
+		c.tagShape != fakeapi.TagShapeUsagePaged || c.tagPage != 3 || c.chaosSeed != 0 {
+		t.Fatalf("reading flags: %+v %v", c, err)
+	}
+	if c, err = parseFlags([]string{"-reset-style", "default"}, noEnv, io.Discard); err != nil || c.resetStyle != fakeapi.ResetUnixSeconds {
+		t.Fatalf("-reset-style default: %+v %v", c, err)
+	}
 
 	for _, args := range [][]string{
 		{"-listen", "0.0.0.0:8080"},
@@ -52,6 +65,11 @@ func TestParseFlags(t *testing.T) {
 		{"-rate-window", "1500ms"},
 		{"-rate-window", "0s"},
 		{"-tag-shape", "nope"},
+		{"-reset-style", "rfc3339"},
+		{"-clock-skew", "90"},
+		{"-tag-page-size", "0"},
+		{"-tag-page-size", "1001"},
+		{"-chaos-seed", "x"},
 		{"-api-key", ""},
 		{"extra"},
 	} {
@@ -150,5 +168,115 @@ func TestRunRefusesNonLoopback(t *testing.T) {
 	err := run(context.Background(), []string{"-listen", "0.0.0.0:0"}, noEnv, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "non-loopback") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// startRun runs the command with args until the test ends; it returns the
+// base URL, the logs and a stop function that returns run's error.
+func startRun(t *testing.T, args ...string) (string, *syncBuffer, func() error) {
+	t.Helper()
+	urlFile := filepath.Join(t.TempDir(), "url")
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, append([]string{"-url-file", urlFile}, args...), noEnv, logs) }()
+	base := waitForURL(t, urlFile, logs)
+	return base, logs, func() error { cancel(); return <-done }
+}
+
+// demoGet GETs target with the demo key and reads the whole answer.
+func demoGet(t *testing.T, base, target string) (*http.Response, []byte, error) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+target, nil)
+	req.Header.Set("Authorization", fakeapi.DemoAPIKey)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, err := io.ReadAll(resp.Body)
+	return resp, body, err
+}
+
+// TestRunReadings starts the command with the reading flags and checks the
+// answers follow them.
+func TestRunReadings(t *testing.T) {
+	base, logs, stop := startRun(t, "-reset-style", "unix_ms", "-clock-skew", "-90s",
+		"-tag-shape", "usage_paged", "-tag-page-size", "3")
+	tag := fakeapi.DefaultFleet().Tags[0].ID
+	start := time.Now()
+	resp, body, err := demoGet(t, base, "/usage/tag-total/"+tag)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%v %v", resp, err)
+	}
+	// Milliseconds of a clock 90 s behind: the end of the minute window the
+	// skewed clock is in, 30..90 s before the real now.
+	ms, err := strconv.ParseInt(resp.Header.Get("x-ratelimit-reset"), 10, 64)
+	if err != nil || ms%1000 != 0 {
+		t.Fatalf("reset %q", resp.Header.Get("x-ratelimit-reset"))
+	}
+	if ahead := time.UnixMilli(ms).Sub(start); ahead > -29*time.Second || ahead < -91*time.Second {
+		t.Fatalf("reset %d ms is %s from now", ms, ahead)
+	}
+	if n := strings.Count(string(body), `"bytes":`); n != 3 || !strings.Contains(string(body), `"has_more":true`) {
+		t.Fatalf("paged tag total: %d records: %s", n, body)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if out := logs.String(); !strings.Contains(out, "tag-total shape: usage_paged") ||
+		!strings.Contains(out, "reset as unix_ms, clock skew -1m30s, stripped by a proxy: false") {
+		t.Fatalf("banner:\n%s", out)
+	}
+
+	base, _, stop = startRun(t, "-strip-rate-headers")
+	resp, _, err = demoGet(t, base, "/nope")
+	if err != nil || resp.Header.Get("x-ratelimit-limit") != "600" ||
+		resp.Header.Get("x-ratelimit-remaining") != "" || resp.Header.Get("x-ratelimit-reset") != "" {
+		t.Fatalf("stripped: %v %v", resp, err)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+}
+
+// TestRunChaos: -chaos-seed injects trouble and logs its counts on exit.
+func TestRunChaos(t *testing.T) {
+	base, logs, stop := startRun(t, "-chaos-seed", "4")
+	statuses := map[int]int{}
+	for i := 0; i < 60; i++ {
+		resp, _, err := demoGet(t, base, "/nope")
+		switch {
+		case err != nil:
+			statuses[-1]++ // a connection reset
+		default:
+			statuses[resp.StatusCode]++
+		}
+	}
+	if statuses[404] == 60 || statuses[404] < 30 {
+		t.Fatalf("statuses %v", statuses)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "chaos: seed 4") || !regexp.MustCompile(`chaos \(seed 4\): .*requests=60`).MatchString(out) {
+		t.Fatalf("logs:\n%s", out)
+	}
+}
+
+// waitForURL waits for run to write its URL file.
+func waitForURL(t *testing.T, urlFile string, logs *syncBuffer) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, err := os.ReadFile(urlFile); err == nil {
+			return strings.TrimSpace(string(b))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no URL file; logs:\n%s", logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

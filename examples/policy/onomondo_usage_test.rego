@@ -1,0 +1,146 @@
+# Unit tests of onomondo_usage.rego: opa test . (or conftest verify).
+# Each test feeds a small plan JSON, shaped as terraform show -json writes
+# it, and states exactly which denies it must give.
+package main
+
+import rego.v1
+
+# A fleet read as terraform show -json lists it under prior_state.
+fleet_read(address, time, total, by_sim) := {
+	"address": address,
+	"mode": "data",
+	"type": "onomondo_usage",
+	"name": "fleet",
+	"values": {
+		"time": time,
+		"total_bytes": total,
+		"bytes_by_sim": by_sim,
+		"pagination": {"has_more": false, "next_page": null},
+	},
+}
+
+# A plan that did not error, with one passing check and the given reads in
+# the root module and the given child modules.
+plan(root_reads, child_modules) := {
+	"format_version": "1.2",
+	"errored": false,
+	"prior_state": {"values": {"root_module": {
+		"resources": root_reads,
+		"child_modules": child_modules,
+	}}},
+	"checks": [{
+		"address": {"kind": "check", "name": "per_sim_limit", "to_display": "check.per_sim_limit"},
+		"status": "pass",
+		"instances": [{"address": {"to_display": "check.per_sim_limit"}, "status": "pass"}],
+	}],
+}
+
+quiet_plan := plan([fleet_read("data.onomondo_usage.fleet", "2025-03", 600000000000, {"000000001": 500000000})], [])
+
+test_under_the_limits_no_deny if {
+	# Exactly at the limits is not over them.
+	count(deny) == 0 with input as quiet_plan
+}
+
+test_per_sim_over_in_a_nested_module if {
+	read := fleet_read(
+		"module.alarms.module.usage.data.onomondo_usage.fleet", "2025-03", 1000000000,
+		{"000000001": 500000001, "000000002": 12},
+	)
+	nested := [{"address": "module.alarms", "child_modules": [{"address": "module.alarms.module.usage", "resources": [read]}]}]
+	deny == {"SIM 000000001 used 500.00 MB in 2025-03 (module.alarms.module.usage.data.onomondo_usage.fleet), over the per-SIM limit of 500.00 MB"} with input as plan([], nested)
+}
+
+test_sim_usage_over if {
+	read := {
+		"address": "data.onomondo_sim_usage.tracker",
+		"mode": "data",
+		"type": "onomondo_sim_usage",
+		"values": {"sim_id": "000005840", "time": "2025-03-02", "total_bytes": 716018263, "pagination": {"has_more": false}},
+	}
+	deny == {"SIM 000005840 used 716.02 MB in 2025-03-02 (data.onomondo_sim_usage.tracker), over the per-SIM limit of 500.00 MB"} with input as plan([read], [])
+}
+
+test_fleet_over if {
+	read := fleet_read("data.onomondo_usage.fleet", "2025-03", 600000000001, {})
+	deny == {"the fleet used 600.00 GB in 2025-03 (data.onomondo_usage.fleet), over the fleet limit of 600.00 GB"} with input as plan([read], [])
+}
+
+test_limits_from_data if {
+	limits := {"per_sim_bytes": 100000000, "fleet_bytes": 2000000000000}
+	deny == {"SIM 000000001 used 500.00 MB in 2025-03 (data.onomondo_usage.fleet), over the per-SIM limit of 100.00 MB"} with input as quiet_plan
+		with data.onomondo_limits as limits
+}
+
+test_errored_plan if {
+	p := object.union(quiet_plan, {"errored": true})
+	deny == {"the plan errored: Terraform could not finish it (a failed API read, a failed condition or an invalid argument), so its usage and checks are incomplete; see the errors terraform plan printed"} with input as p
+}
+
+test_not_a_plan if {
+	deny == {"the input has no boolean \"errored\": give the policy the output of terraform show -json <plan file> from a Terraform that writes it (1.8 and later do, 1.5 does not)"} with input as object.remove(quiet_plan, ["errored"])
+}
+
+test_failed_and_unknown_checks if {
+	checks := [
+		{
+			"address": {"to_display": "check.fleet_budget"}, "status": "fail",
+			"instances": [{"address": {"to_display": "check.fleet_budget"}, "status": "fail", "problems": [{"message": "over 480 GB"}]}],
+		},
+		{
+			"address": {"to_display": "module.a.check.per_sim_limit"}, "status": "unknown",
+			"instances": [{"address": {"to_display": "module.a.check.per_sim_limit"}, "status": "unknown"}],
+		},
+		{"address": {"to_display": "data.onomondo_usage.each"}, "status": "unknown", "instances": []},
+	]
+	deny == {
+		"check.fleet_budget failed: over 480 GB",
+		"module.a.check.per_sim_limit was not evaluated (unknown)",
+		"data.onomondo_usage.each was not evaluated (unknown)",
+	} with input as object.union(quiet_plan, {"checks": checks})
+}
+
+test_read_deferred_to_apply if {
+	p := object.union(plan([], []), {"resource_changes": [{
+		"address": "data.onomondo_usage.fleet", "mode": "data", "type": "onomondo_usage",
+		"change": {"actions": ["read"]}, "action_reason": "read_because_config_unknown",
+	}]})
+	deny == {"data.onomondo_usage.fleet is read only at apply (read_because_config_unknown): this plan holds none of its usage; for the current month use formatdate(\"YYYY-MM\", plantimestamp()), not timestamp()"} with input as p
+}
+
+test_check_nested_read_is_not_deferred if {
+	# Terraform lists a data source nested in a check block as a "read"
+	# change too, but it was read during the plan.
+	p := object.union(quiet_plan, {"resource_changes": [{
+		"address": "data.onomondo_usage.fleet", "mode": "data", "type": "onomondo_usage",
+		"change": {"actions": ["read"]}, "action_reason": "read_because_check_nested",
+	}]})
+	count(deny) == 0 with input as p
+}
+
+test_partial_read if {
+	read := json.patch(
+		fleet_read("data.onomondo_usage.fleet", "2025-03", 1, {}),
+		[{"op": "replace", "path": "/values/pagination/has_more", "value": true}],
+	)
+	deny == {
+		"data.onomondo_usage.fleet stopped at max_records: its totals cover only part of the usage, so limits cannot be checked on it",
+		"the plan holds no onomondo_usage or onomondo_sim_usage read of a month or a day: there is no usage to check",
+	} with input as plan([read], [])
+}
+
+test_year_read_is_not_compared_with_monthly_limits if {
+	read := fleet_read("data.onomondo_usage.year", "2025", 6000000000000, {"000000001": 5000000000})
+	deny == {"the plan holds no onomondo_usage or onomondo_sim_usage read of a month or a day: there is no usage to check"} with input as plan([read], [])
+}
+
+test_decimal_sizes if {
+	si(0) == "0 bytes"
+	si(999999) == "999999 bytes"
+	si(1000000) == "1.00 MB"
+	si(1005000) == "1.01 MB" # halves up
+	si(716018263) == "716.02 MB"
+	si(2843484000) == "2.84 GB"
+	si(600000000000) == "600.00 GB"
+	si(1500000000000) == "1.50 TB"
+}

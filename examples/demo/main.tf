@@ -14,9 +14,9 @@ terraform {
 provider "onomondo" {}
 
 variable "month" {
-  description = "Month to report, YYYY-MM. The fake API's fleet has usage from 2025-01 to 2025-04; against the real API use formatdate(\"YYYY-MM\", plantimestamp())."
+  description = "Month to report, YYYY-MM. The fake API's fleet has usage from 2025-01 to 2025-04, and its SIMs' data limits count 2025-04, its current month; against the real API use formatdate(\"YYYY-MM\", plantimestamp())."
   type        = string
-  default     = "2025-03"
+  default     = "2025-04"
 }
 
 variable "sim_id" {
@@ -57,11 +57,45 @@ data "onomondo_tag_usage" "cold_chain" {
   tag_id = var.tag_id
 }
 
+# Every SIM with its label, tags and data limit: one request per 1000 SIMs.
+data "onomondo_sims" "fleet" {}
+
+locals {
+  # The month's usage per tag: the SIMs of each tag (onomondo_sims) and each
+  # SIM's usage (onomondo_usage). A SIM without usage in the month has no
+  # entry in bytes_by_sim.
+  bytes_by_tag = {
+    for name, ids in data.onomondo_sims.fleet.ids_by_tag_name :
+    name => sum(concat([0], [for id in ids : lookup(data.onomondo_usage.fleet.bytes_by_sim, id, 0)]))
+  }
+
+  # SIMs over 90% of their own data limit, from onomondo_sims alone. No limit
+  # (data_limit null) or no reported use (used null) is not "over".
+  over_90_percent = [
+    for s in data.onomondo_sims.fleet.sims : s
+    if s.data_limit == null ? false : (
+      s.data_limit.used == null || s.data_limit.total == null ? false : s.data_limit.used > 0.9 * s.data_limit.total
+    )
+  ]
+}
+
 # A warning, not a failure, when any SIM went over its monthly budget.
 check "per_sim_budget" {
   assert {
     condition     = alltrue([for id, b in data.onomondo_usage.fleet.bytes_by_sim : b <= var.per_sim_limit_bytes])
-    error_message = "SIMs over ${var.per_sim_limit_bytes} bytes in ${var.month}: ${join(", ", [for id, b in data.onomondo_usage.fleet.bytes_by_sim : id if b > var.per_sim_limit_bytes])}."
+    error_message = "SIMs over ${var.per_sim_limit_bytes} bytes in ${var.month}: ${join(", ", [for id, b in data.onomondo_usage.fleet.bytes_by_sim : lookup(data.onomondo_sims.fleet.label_by_id, id, id) if b > var.per_sim_limit_bytes])}."
+  }
+}
+
+# A warning naming the SIMs, by label, that used more than 90% of their own
+# data limit.
+check "sims_within_their_data_limit" {
+  assert {
+    condition = length(local.over_90_percent) == 0
+    error_message = "SIMs over 90% of their data limit: ${join(", ", [
+      for s in local.over_90_percent :
+      "${coalesce(s.label, s.id)} (${provider::onomondo::format_bytes(s.data_limit.used)} of ${provider::onomondo::format_bytes(s.data_limit.total)})"
+    ])}."
   }
 }
 
@@ -86,7 +120,15 @@ output "fleet_bytes_by_network_type" {
 }
 
 output "sims_over_budget" {
-  value = sort([for id, b in data.onomondo_usage.fleet.bytes_by_sim : id if b > var.per_sim_limit_bytes])
+  value = sort([for id, b in data.onomondo_usage.fleet.bytes_by_sim : lookup(data.onomondo_sims.fleet.label_by_id, id, id) if b > var.per_sim_limit_bytes])
+}
+
+output "fleet_bytes_by_tag" {
+  value = local.bytes_by_tag
+}
+
+output "sims_over_90_percent_of_data_limit" {
+  value = { for s in local.over_90_percent : coalesce(s.label, s.id) => "${provider::onomondo::format_bytes(s.data_limit.used)} of ${provider::onomondo::format_bytes(s.data_limit.total)}" }
 }
 
 output "tracker_total_bytes" {

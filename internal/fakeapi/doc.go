@@ -1,6 +1,6 @@
 // Package fakeapi is a faithful, deterministic, in-process fake of the
-// Onomondo usage API (GET /usage, GET /usage/{sim_id} and
-// GET /usage/tag-total/{tag_id}).
+// Onomondo usage API (GET /usage, GET /usage/{sim_id},
+// GET /usage/tag-total/{tag_id}, GET /sims and GET /sims/{id}).
 //
 // It imitates what public evidence shows about the real API (see
 // shared/api/README.md in the project): the bare-key Authorization header,
@@ -14,6 +14,9 @@
 // benchmarks (SyntheticFleet). A Server serves one Fleet; it can be used as
 // an http.Handler, started on a loopback httptest.Server (NewTestServer), or
 // run as a standalone demo process (cmd/onomondo-fake-api).
+//
+// GET /sims and GET /sims/{id} list the fleet's SIMs with labels, tags, data
+// limits and networks, paged by cursor or by offset (SIMPaging).
 //
 // Faults (InjectFault) switch on, at run time, the failure modes a client
 // has to survive: 5xx answers (with or without Retry-After), surprise 429s,

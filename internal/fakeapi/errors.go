@@ -15,7 +15,8 @@ const (
 	CodeInvalidOffset    = "invalid_offset"
 	CodeInvalidGroup     = "invalid_group"
 	CodeInvalidNextPage  = "invalid_next_page"
-	CodeSIMNotFound      = "sim_id_not_found"
+	CodeSIMNotFound      = "sim_id_not_found" // GET /usage/{sim_id}
+	CodeSIMNotFoundSims  = "sim_not_found"    // GET /sims/{id}
 	CodeTagNotFound      = "tag_not_found"
 	CodeInternalError    = "internal_server_error"
 )
@@ -39,6 +40,7 @@ var (
 	errUnauthorized     = &apiError{http.StatusUnauthorized, CodeUnauthorized}
 	errForbidden        = &apiError{http.StatusForbidden, CodeForbidden}
 	errSIMNotFound      = &apiError{http.StatusNotFound, CodeSIMNotFound}
+	errSIMNotFoundSims  = &apiError{http.StatusNotFound, CodeSIMNotFoundSims}
 	errTagNotFound      = &apiError{http.StatusNotFound, CodeTagNotFound}
 	errInvalidNextPage  = badRequest(CodeInvalidNextPage)
 )

@@ -50,19 +50,23 @@ const (
 	// FaultEmptyBody answers 200, application/json, with an empty body.
 	FaultEmptyBody
 	// FaultWrongType answers normally, but every "bytes" of a page (and the
-	// number of a numeric tag total) is a JSON string of its decimal digits
-	// ("1234") instead of a number.
+	// number of a numeric tag total; a SIM's "usage" and its data limit's
+	// "used" and "total") is a JSON string of its decimal digits ("1234")
+	// instead of a number.
 	FaultWrongType
 	// FaultRepeatCursor answers a normal page whose pagination is
 	// has_more:true with next_page = the request's next_page, or when the
 	// request had none the cursor of the page's own first record (the
 	// documentation's example cursor for an empty page). A client that
 	// follows it is sent back to where it was: it sees the same cursor (or
-	// the same page) twice.
+	// the same page) twice. GET /sims in offset or bare style serves the
+	// first page whatever offset is asked for, and in offset style echoes
+	// the offset asked for with a total that always claims more.
 	FaultRepeatCursor
 	// FaultMissingCursor answers a normal page whose pagination is
 	// has_more:true without a usable next_page: by Cursor, the key absent
-	// ({"has_more":true}, the default), null or "".
+	// ({"has_more":true}, the default), null or "". GET /sims in offset
+	// style claims a total of one page more than there are SIMs.
 	FaultMissingCursor
 	// FaultRecordNoBytes leaves the "bytes" key out of the record at Index
 	// (and out of a numeric tag total).

@@ -23,8 +23,30 @@ type Record struct {
 type SIM struct {
 	ID    string   // 9 digits, zero padded
 	ICCID string   // 19-20 digits, Luhn checked
-	Label string   // human readable name
+	Label string   // human readable name; "" for a SIM without one
 	Tags  []string // IDs of the tags the SIM carries
+
+	// What GET /sims shows besides. A SIM's network, online_at and its data
+	// limit's use come from its usage records (see Server.Period).
+	IMEI             string // 15 digits; "" for none
+	NetworkWhitelist string // such as "Global"
+	Connector        string // "" for none
+	Activated        bool
+	Online           bool       // online at the end of the period
+	DataLimit        *DataLimit // nil: the SIM has no data limit
+}
+
+// DataLimit is the data limit of a SIM. Its use in the current period is
+// not stored: the server sums the SIM's records of the period.
+type DataLimit struct {
+	Total int64  // bytes allowed per period
+	Type  string // "monthly"
+	// AlertThreshold is sent as a plain number when > 0, else as null; the
+	// API documents neither its unit nor its meaning.
+	AlertThreshold int64
+	// UsedNull makes the API send "used": null, as public clients have seen
+	// it do.
+	UsedNull bool
 }
 
 // Tag is one tag of the organisation.

@@ -72,14 +72,15 @@ type simKind struct {
 	tech     [2]string // preferred and fallback network type
 	minBytes int64     // bytes of a full chunk: minBytes + [0, spread)
 	spread   int64
-	roamPct  int // chance (percent) that a session is abroad
+	roamPct  int   // chance (percent) that a session is abroad
+	limit    int64 // monthly data limit in bytes, near a month's typical use
 }
 
 var simKinds = []simKind{
-	{"tracker", [2]string{"LTE-M", "2G"}, 2_000, 120_000, 25},
-	{"meter", [2]string{"NB-IoT", "LTE-M"}, 200, 4_000, 0},
-	{"router", [2]string{"4G", "3G"}, 200_000, 8_000_000, 5},
-	{"gateway", [2]string{"LTE-M", "4G"}, 20_000, 900_000, 10},
+	{"tracker", [2]string{"LTE-M", "2G"}, 2_000, 120_000, 25, 5_000_000},
+	{"meter", [2]string{"NB-IoT", "LTE-M"}, 200, 4_000, 0, 500_000},
+	{"router", [2]string{"4G", "3G"}, 200_000, 8_000_000, 5, 500_000_000},
+	{"gateway", [2]string{"LTE-M", "4G"}, 20_000, 900_000, 10, 50_000_000},
 }
 
 // tagNames are the tags of a generated fleet. The last one,
@@ -116,7 +117,8 @@ type simProfile struct {
 // variant. The fleet has seven tags; every SIM but a few carries one or two
 // of the first six; "decommissioned" is carried by no SIM. The last SIM is
 // dormant (no usage at all). Usage is made of sessions of 1-4 chunks 15
-// minutes apart, mostly at home, sometimes roaming.
+// minutes apart, mostly at home, sometimes roaming. Every ninth SIM has no
+// label; the other details GET /sims shows follow setSIMDetails.
 func NewFleet(opts FleetOptions) *Fleet {
 	opts = opts.withDefaults()
 	rng := newPRNG(opts.Seed)
@@ -151,6 +153,8 @@ func NewFleet(opts FleetOptions) *Fleet {
 			dormant: opts.SIMs >= 2 && i == opts.SIMs-1,
 		}
 	}
+
+	setSIMDetails(f.SIMs, profiles)
 
 	start := opts.Start.Unix()
 	end := opts.Start.AddDate(0, opts.Months, 0).Unix()

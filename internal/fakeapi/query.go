@@ -43,19 +43,9 @@ func parseUsageQuery(v url.Values, simEndpoint bool) (usageQuery, *apiError) {
 	if err := q.parseFilters(v, simEndpoint); err != nil {
 		return q, err
 	}
-	if vals, ok := v[paramLimit]; ok {
-		n, ok := parseDigits(vals)
-		if !ok || n < 1 || n > MaxLimit {
-			return q, badRequest(CodeInvalidLimit)
-		}
-		q.limit = n
-	}
-	if vals, ok := v[paramOffset]; ok {
-		n, ok := parseDigits(vals)
-		if !ok {
-			return q, badRequest(CodeInvalidOffset)
-		}
-		q.offset = n
+	var aerr *apiError
+	if q.limit, q.offset, aerr = parseLimitOffset(v); aerr != nil {
+		return q, aerr
 	}
 	if vals, ok := v[paramGroup]; ok {
 		if len(vals) != 1 || vals[0] != "hours" {
@@ -74,22 +64,49 @@ func parseUsageQuery(v url.Values, simEndpoint bool) (usageQuery, *apiError) {
 	return q, nil
 }
 
-// parseFilters reads filter=key:value (exactly one) or filter[]=key:value
-// (one or more), never both.
-func (q *usageQuery) parseFilters(v url.Values, simEndpoint bool) *apiError {
+// parseLimitOffset reads limit (1..MaxLimit, default DefaultLimit) and
+// offset (0 or more, default 0).
+func parseLimitOffset(v url.Values) (limit, offset int, aerr *apiError) {
+	limit = DefaultLimit
+	if vals, ok := v[paramLimit]; ok {
+		n, ok := parseDigits(vals)
+		if !ok || n < 1 || n > MaxLimit {
+			return 0, 0, badRequest(CodeInvalidLimit)
+		}
+		limit = n
+	}
+	if vals, ok := v[paramOffset]; ok {
+		n, ok := parseDigits(vals)
+		if !ok {
+			return 0, 0, badRequest(CodeInvalidOffset)
+		}
+		offset = n
+	}
+	return limit, offset, nil
+}
+
+// rawFilters returns the filter terms of a query: filter=key:value (exactly
+// one) or filter[]=key:value (one or more), never both.
+func rawFilters(v url.Values) ([]string, *apiError) {
 	single, hasSingle := v[paramFilter]
 	multi, hasMulti := v[paramFilterArray]
-	var raw []string
 	switch {
 	case hasSingle && hasMulti:
-		return badRequest(CodeInvalidFilter)
+		return nil, badRequest(CodeInvalidFilter)
 	case hasSingle:
 		if len(single) != 1 {
-			return badRequest(CodeInvalidFilter)
+			return nil, badRequest(CodeInvalidFilter)
 		}
-		raw = single
-	case hasMulti:
-		raw = multi
+		return single, nil
+	}
+	return multi, nil
+}
+
+// parseFilters reads the filters of a usage query.
+func (q *usageQuery) parseFilters(v url.Values, simEndpoint bool) *apiError {
+	raw, aerr := rawFilters(v)
+	if aerr != nil {
+		return aerr
 	}
 	if len(raw) == 0 {
 		if simEndpoint {

@@ -49,6 +49,17 @@ type Options struct {
 	// Now is the real clock (default time.Now); Request.Time uses it, and
 	// the server's own clock is Now plus ClockSkew.
 	Now func() time.Time
+	// Period is any instant of the current data-limit period, the UTC month
+	// whose usage GET /sims reports as data_limit.used (default: the month
+	// of the fleet's last record, 2025-04 for the default fleet); see
+	// Server.Period.
+	Period time.Time
+	// SIMPaging is the initial paging style of GET /sims (default
+	// SIMPagingCursor); see SetSIMPaging.
+	SIMPaging SIMPaging
+	// SIMPageLimit is the most SIMs one GET /sims page holds, whatever limit
+	// asks for (default and at most 1000).
+	SIMPageLimit int
 
 	// ResetStyle encodes x-ratelimit-reset (default, ResetDefault:
 	// ResetUnixSeconds, as documented); see SetResetStyle.
@@ -95,6 +106,12 @@ type Server struct {
 	tagPageSize atomic.Int64
 	freshSeq    atomic.Uint64 // FaultFreshCursor cursors handed out
 	cache       listCache     // group=hours lists and tag usage lists
+
+	simPaging            atomic.Int32
+	simPageLimit         int
+	periodFrom, periodTo time.Time
+	simOnce              sync.Once
+	simState             []simState // per SIM; see simStates
 
 	mu     sync.Mutex // guards faults, read and chaos
 	faults []Fault
@@ -146,6 +163,11 @@ func New(opts Options) *Server {
 	}
 	s.limiter = newLimiter(limit, window)
 	s.tagShape.Store(int32(opts.TagShape))
+	s.simPaging.Store(int32(opts.SIMPaging))
+	s.simPageLimit = opts.SIMPageLimit
+	if s.simPageLimit <= 0 || s.simPageLimit > MaxLimit {
+		s.simPageLimit = MaxLimit
+	}
 	s.SetTagPageSize(opts.TagPageSize)
 	s.read = readings{
 		resetStyle: opts.ResetStyle,
@@ -165,7 +187,8 @@ func New(opts Options) *Server {
 			s.allowed[i] = slices.ContainsFunc(sim.Tags, func(t string) bool { return s.keyTags[t] })
 		}
 	}
-	s.fleet.idx()
+	s.fleet.idx() // sorts a hand-made fleet's records: periodOf needs the last
+	s.periodFrom, s.periodTo = periodOf(opts.Period, s.fleet)
 	return s
 }
 
@@ -402,6 +425,9 @@ func (s *Server) answer(b []byte, r *http.Request, q url.Values, authorized bool
 	}
 	if !authorized {
 		return b, errUnauthorized
+	}
+	if r.URL.Path == "/sims" || strings.HasPrefix(r.URL.Path, "/sims/") {
+		return s.sims(b, r.URL.Path, q, enc)
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/usage")
 	switch {

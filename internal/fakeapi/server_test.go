@@ -33,7 +33,7 @@ func TestAuth(t *testing.T) {
 func TestRoutingErrors(t *testing.T) {
 	f := DefaultFleet()
 	s := newTestHandler(f)
-	for _, target := range []string{"/", "/sims", "/usages", "/usage/", "/usage/" + f.SIMs[0].ID + "/x", "/v1/usage"} {
+	for _, target := range []string{"/", "/sim", "/simsx", "/sims/", "/sims/" + f.SIMs[0].ID + "/x", "/usages", "/usage/", "/usage/" + f.SIMs[0].ID + "/x", "/v1/usage"} {
 		wantError(t, get(t, s, target), http.StatusNotFound, CodeNotFound)
 	}
 	for _, target := range []string{"/usage/123", "/usage/abc", "/usage/0000000001", "/usage/12345678901234567", "/usage/12345678901234567890123", "/usage/tag-totals"} {

@@ -93,7 +93,7 @@ func TestChaos(t *testing.T) {
 	}
 	wg.Wait()
 
-	var exact, clear, wrong, hangs, unclear int
+	var exact, clearErrs, wrong, hangs, unclear int
 	var longest chaosOutcome
 	kinds := map[string]int{}
 	injected := fakeapi.ChaosCounts{}
@@ -115,7 +115,7 @@ func TestChaos(t *testing.T) {
 			hangs++
 			t.Errorf("seed %d: no end within %s (%v)", o.seed, chaosBound, o.err)
 		case errors.As(o.err, &e) && clearError(e):
-			clear++
+			clearErrs++
 			kinds[e.Summary()]++
 			t.Logf("seed %d: clear error: %v", o.seed, e)
 		default:
@@ -129,7 +129,7 @@ func TestChaos(t *testing.T) {
 	}
 	slices.Sort(ks)
 	summary := fmt.Sprintf("chaos: %d seeds (%d..%d), reads exact %d, clear errors %d%s, wrong numbers %d, hangs %d, unclear errors %d; longest read %s (seed %d); injected over all seeds: %s",
-		seeds, first, first+int64(seeds)-1, exact, clear, joinOrEmpty(ks), wrong, hangs, unclear,
+		seeds, first, first+int64(seeds)-1, exact, clearErrs, joinOrEmpty(ks), wrong, hangs, unclear,
 		longest.took.Round(time.Millisecond), longest.seed, injected)
 	fmt.Println(summary) // the figures, for scripts/chaos.sh and .ci/run
 	t.Log(summary)

@@ -44,10 +44,10 @@ func (c *Client) GetTagTotal(ctx context.Context, tagID string) (TagTotal, error
 
 	var out TagTotal
 	listed := false
-	fetch := func(ctx context.Context, cursor string, _ int, page int) (Page[Record], error) {
+	fetch := func(ctx context.Context, at Position, _ int, page int) (Page[Record], error) {
 		r := request{path: path, resource: resource, page: page}
-		if cursor != "" {
-			r.query = "next_page=" + escapeValue(cursor)
+		if at.Cursor != "" {
+			r.query = "next_page=" + escapeValue(at.Cursor)
 		}
 		var p Page[Record]
 		err := c.do(ctx, r, func(_ int, _ http.Header, body io.Reader) error {

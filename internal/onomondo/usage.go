@@ -25,10 +25,10 @@ func (c *Client) ReadUsage(ctx context.Context, q UsageQuery, visit func(records
 	defer dec.release()
 
 	var last request // the latest page's request, which a paging error is about
-	fetch := func(ctx context.Context, cursor string, limit, page int) (Page[Record], error) {
+	fetch := func(ctx context.Context, at Position, limit, page int) (Page[Record], error) {
 		r := request{
 			path:     q.path(),
-			query:    q.encode(cursor, limit, page == 1),
+			query:    q.encode(at.Cursor, limit, page == 1),
 			resource: q.resource(),
 			page:     page,
 		}

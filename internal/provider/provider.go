@@ -1,5 +1,5 @@
 // Package provider implements the onomondo Terraform provider: the provider
-// block, the usage data sources and the byte-size functions. HTTP lives in
+// block, the usage and SIM data sources and the byte-size functions. HTTP lives in
 // package onomondo; this package turns its results into Terraform values.
 package provider
 
@@ -181,12 +181,14 @@ func (p *OnomondoProvider) Resources(context.Context) []func() resource.Resource
 	return nil
 }
 
-// DataSources lists the usage data sources.
+// DataSources lists the data sources.
 func (p *OnomondoProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewUsageDataSource,
 		NewSimUsageDataSource,
 		NewTagUsageDataSource,
+		NewSimsDataSource,
+		NewSimDataSource,
 	}
 }
 

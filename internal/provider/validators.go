@@ -53,6 +53,10 @@ func tagIDValidator() validator.String {
 	return stringCheck{"must be a tag UUID", validate.UUID}
 }
 
+func tagNameValidator() validator.String {
+	return stringCheck{"must be a tag name", validate.TagName}
+}
+
 func cursorValidator() validator.String {
 	return stringCheck{"must be a cursor from pagination.next_page", validate.Cursor}
 }

@@ -1,6 +1,6 @@
 // Package validate holds the plain-Go checks for every value a user can pass
 // to the Onomondo usage API: usage periods, SIM ids, ICCIDs, country codes,
-// tag ids and paging cursors.
+// tag ids, tag names and paging cursors.
 //
 // The provider wraps these functions in framework validators so that a bad
 // value is refused at plan time, on the attribute that holds it, before any
@@ -107,6 +107,19 @@ func UUID(s string) error {
 				return fmt.Errorf("%q is not a tag id: a tag id is a UUID such as \"3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f\"", s)
 			}
 		}
+	}
+	return nil
+}
+
+// TagName checks a tag name to match SIMs' tags by: not empty, and without
+// surrounding whitespace, since names are matched exactly and " production"
+// would silently match nothing.
+func TagName(s string) error {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return fmt.Errorf("%q is not a tag name: a tag name is not empty", s)
+	case strings.TrimSpace(s) != s:
+		return fmt.Errorf("%q has leading or trailing whitespace: tag names are matched exactly, so it would match no tag; remove it (trimspace())", s)
 	}
 	return nil
 }

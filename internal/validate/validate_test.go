@@ -109,3 +109,16 @@ func TestCursor(t *testing.T) {
 		}
 	}
 }
+
+func TestTagName(t *testing.T) {
+	for _, good := range []string{"production", "Fleet A", "cold-chain", "ø"} {
+		if err := TagName(good); err != nil {
+			t.Errorf("%q: %v", good, err)
+		}
+	}
+	for _, bad := range []string{"", " ", "\t", " production", "production\n"} {
+		if err := TagName(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

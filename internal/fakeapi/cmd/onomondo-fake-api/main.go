@@ -62,6 +62,8 @@ type config struct {
 	strip      bool
 	tagPage    int
 	chaosSeed  int64 // < 0: no chaos
+	simPaging  fakeapi.SIMPaging
+	period     time.Time // zero: the fleet's last month
 }
 
 // parseFlags parses args; getenv supplies the key's fallback.
@@ -87,6 +89,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		"play a proxy that strips x-ratelimit-remaining and -reset and adds Retry-After to 429s")
 	fs.IntVar(&c.tagPage, "tag-page-size", fakeapi.DefaultTagPageSize, "page size of -tag-shape usage_paged without a limit parameter")
 	fs.Int64Var(&c.chaosSeed, "chaos-seed", -1, "inject seeded random transport trouble (5xx, resets, 429s, skew) with this `seed`; negative: off")
+	paging := fs.String("sim-paging", fakeapi.SIMPagingCursor.String(),
+		"paging style of GET /sims answers: cursor, offset, bare")
+	period := fs.String("period", "", "data-limit `month` (YYYY-MM) whose usage GET /sims reports as used (default: the fleet's last month)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -96,6 +101,14 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	var err error
 	if c.tagShape, err = fakeapi.ParseTagShape(*shape); err != nil {
 		return c, err
+	}
+	if c.simPaging, err = fakeapi.ParseSIMPaging(*paging); err != nil {
+		return c, err
+	}
+	if *period != "" {
+		if c.period, err = time.Parse("2006-01", *period); err != nil {
+			return c, fmt.Errorf("-period %q: want a month YYYY-MM", *period)
+		}
 	}
 	if c.resetStyle, err = fakeapi.ParseResetStyle(*reset); err != nil {
 		return c, err
@@ -154,6 +167,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		ResetStyle:       c.resetStyle,
 		ClockSkew:        c.clockSkew,
 		StripRateHeaders: c.strip,
+		SIMPaging:        c.simPaging,
+		Period:           c.period,
 	}
 	if c.chaosSeed >= 0 {
 		opts.Chaos = fakeapi.NewChaos(c.chaosSeed, fakeapi.DefaultChaosConfig())
@@ -179,7 +194,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 
-	printBanner(stderr, srv.Fleet(), baseURL, c)
+	printBanner(stderr, srv, baseURL, c)
 	if c.urlFile != "" {
 		if err := writeFileAtomic(c.urlFile, baseURL+"\n"); err != nil {
 			_ = hs.Close()
@@ -206,7 +221,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 }
 
 // printBanner tells the user where the server is and what it serves.
-func printBanner(w io.Writer, f *fakeapi.Fleet, baseURL string, c config) {
+func printBanner(w io.Writer, srv *fakeapi.Server, baseURL string, c config) {
+	f := srv.Fleet()
+	from, _ := srv.Period()
 	var b strings.Builder
 	fmt.Fprintf(&b, "onomondo-fake-api listening on %s\n", baseURL)
 	if c.apiKey == fakeapi.DemoAPIKey {
@@ -215,6 +232,7 @@ func printBanner(w io.Writer, f *fakeapi.Fleet, baseURL string, c config) {
 		b.WriteString("  API key: the one given by -api-key or $" + envAPIKey + "\n")
 	}
 	fmt.Fprintf(&b, "  rate limit: %d requests per %s; tag-total shape: %s\n", c.rateLimit, c.rateWindow, c.tagShape)
+	fmt.Fprintf(&b, "  GET /sims: %s paging; data limits count the usage of %s\n", c.simPaging, from.Format("2006-01"))
 	if c.resetStyle != fakeapi.ResetUnixSeconds || c.clockSkew != 0 || c.strip {
 		fmt.Fprintf(&b, "  rate headers: reset as %s, clock skew %s, stripped by a proxy: %t\n", c.resetStyle, c.clockSkew, c.strip)
 	}

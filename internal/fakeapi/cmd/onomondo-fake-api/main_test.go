@@ -26,6 +26,7 @@ func TestParseFlags(t *testing.T) {
 	}
 	if c.listen != "127.0.0.1:0" || c.apiKey != fakeapi.DemoAPIKey || c.rateLimit != 600 ||
 		c.rateWindow != time.Minute || c.tagShape != fakeapi.TagShapeBytes ||
+		c.simPaging != fakeapi.SIMPagingCursor || !c.period.IsZero() ||
 		c.resetStyle != fakeapi.ResetUnixSeconds || c.clockSkew != 0 || c.strip ||
 		c.tagPage != fakeapi.DefaultTagPageSize || c.chaosSeed >= 0 {
 		t.Fatalf("defaults %+v", c)
@@ -39,9 +40,11 @@ func TestParseFlags(t *testing.T) {
 	if err != nil || c.apiKey != "onok_env.key" {
 		t.Fatalf("env key: %+v %v", c, err)
 	}
-	c, err = parseFlags([]string{"-api-key", "onok_flag.key", "-rate-limit", "5", "-rate-window", "2s", "-tag-shape", "usage_records", "-listen", "[::1]:0"}, noEnv, io.Discard)
+	c, err = parseFlags([]string{"-api-key", "onok_flag.key", "-rate-limit", "5", "-rate-window", "2s", "-tag-shape", "usage_records", "-listen", "[::1]:0",
+		"-sim-paging", "offset", "-period", "2025-02"}, noEnv, io.Discard)
 	if err != nil || c.apiKey != "onok_flag.key" || c.rateLimit != 5 || c.rateWindow != 2*time.Second ||
-		c.tagShape != fakeapi.TagShapeUsageRecords || c.listen != "[::1]:0" {
+		c.tagShape != fakeapi.TagShapeUsageRecords || c.listen != "[::1]:0" ||
+		c.simPaging != fakeapi.SIMPagingOffset || !c.period.Equal(time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("flags: %+v %v", c, err)
 	}
 	c, err = parseFlags([]string{"-reset-style", "delta", "-clock-skew", "-90s", "-strip-rate-headers",
@@ -65,6 +68,9 @@ func TestParseFlags(t *testing.T) {
 		{"-rate-window", "1500ms"},
 		{"-rate-window", "0s"},
 		{"-tag-shape", "nope"},
+		{"-sim-paging", "pages"},
+		{"-period", "2025-13"},
+		{"-period", "2025"},
 		{"-reset-style", "rfc3339"},
 		{"-clock-skew", "90"},
 		{"-tag-page-size", "0"},

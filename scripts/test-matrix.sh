@@ -33,7 +33,7 @@ trap 'rm -rf "$tmp"' EXIT
 # summarize JSON LEAVES FAILED_OUTPUT reads `go test -json` output and
 # prints "passed skipped failed package_failures", counting leaf tests (a
 # test with subtests counts through its subtests). LEAVES gets one line per
-# leaf test, "pass|skip|fail<TAB>name<TAB>the first line it printed itself"
+# leaf test, "pass|skip|fail<TAB>name<TAB>the last line it printed itself"
 # (for a skip, the reason); FAILED_OUTPUT the output of the failed tests and
 # of the package.
 summarize() {
@@ -53,8 +53,9 @@ summarize() {
       if (action == "output") {
         out = unescape(field("Output"))
         outs[test] = outs[test] out "\n"
-        # The first line a test prints itself: "    file.go:12: message".
-        if (test != "" && !(test in why) && out ~ /^ +[A-Za-z0-9_]+\.go:[0-9]+: /) {
+        # The last line a test printed itself ("    file.go:12: message"):
+        # for a skip, its reason.
+        if (test != "" && out ~ /^ +[A-Za-z0-9_]+\.go:[0-9]+: /) {
           sub(/^ +[A-Za-z0-9_]+\.go:[0-9]+: /, "", out); gsub(/\t/, " ", out); why[test] = out
         }
       }

@@ -5,6 +5,11 @@
 # usage per tag and the SIMs over 90% of their own data limit. Needs no
 # network and leaves nothing behind (set DEMO_KEEP=1 to keep the working
 # directory .build/run/demo for a look at the state).
+#
+# TF_CLI=tofu runs it under OpenTofu (the tofu on PATH, else OpenTofu 1.12.6
+# built once from source); the dev_overrides key "onomondo/onomondo" of
+# scripts/dev.tfrc matches registry.opentofu.org/onomondo/onomondo there.
+# See ensure_terraform in scripts/lib.sh for every TF_CLI value.
 . "$(dirname "$0")/lib.sh"
 
 ensure_terraform
@@ -31,6 +36,6 @@ export ONOMONDO_API_KEY="onok_demo.fakeapikey" # the fake API's demo key, not a 
 export TF_CLI_CONFIG_FILE="$REPO_ROOT/scripts/dev.tfrc"
 export CHECKPOINT_DISABLE=1
 log "fake Onomondo API at $ONOMONDO_BASE_URL"
-log "terraform apply in $dir (data sources only: nothing is created)"
-terraform -chdir="$dir" apply -auto-approve -input=false -no-color
+log "$(basename "$TF") apply in $dir with $TF_CLI_VERSION (data sources only: nothing is created)"
+"$TF" -chdir="$dir" apply -auto-approve -input=false -no-color
 log "the fake API served $(grep -c ' /usage' "$dir/fake-api.log" || true) usage and $(grep -c ' /sims' "$dir/fake-api.log" || true) SIM requests"

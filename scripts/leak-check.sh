@@ -7,13 +7,14 @@
 . "$(dirname "$0")/lib.sh"
 
 ensure_terraform
+acc_cli_env "$TF"
 out="$REPO_ROOT/.build/leak-check"
 rm -rf "$out"; mkdir -p "$out/work"
 key="$(sed -n 's/^const testAPIKey = "\(.*\)"$/\1/p' "$REPO_ROOT/internal/provider/provider_test.go")"
 [[ -n "$key" ]] || { log "could not read testAPIKey from internal/provider/provider_test.go"; exit 1; }
 secret="${key#*.}"
 
-log "acceptance suite with TF_LOG=TRACE (logs in $out)"
+log "acceptance suite with TF_LOG=TRACE under $TF_CLI_VERSION (logs in $out)"
 status=0
 (
   cd "$REPO_ROOT"

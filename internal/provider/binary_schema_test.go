@@ -44,9 +44,10 @@ func TestBinary_ProvidersSchemaJSON(t *testing.T) {
 	if err := json.Unmarshal(out, &schema); err != nil {
 		t.Fatalf("schema JSON: %v", err)
 	}
-	p, ok := schema.ProviderSchemas["registry.terraform.io/onomondo/onomondo"]
+	cli := mustCLIUnderTest(t)
+	p, ok := schema.ProviderSchemas[cli.providerAddress()]
 	if !ok {
-		t.Fatalf("no schema for registry.terraform.io/onomondo/onomondo in %s", out)
+		t.Fatalf("no schema for %s in %s", cli.providerAddress(), out)
 	}
 	if a := p.Provider.Block.Attributes["api_key"]; !a.Sensitive || !a.Optional {
 		t.Errorf("api_key: sensitive=%t optional=%t, want both true", a.Sensitive, a.Optional)
@@ -56,35 +57,14 @@ func TestBinary_ProvidersSchemaJSON(t *testing.T) {
 			t.Errorf("data source %s missing", ds)
 		}
 	}
-	if !terraformAtLeast(t, bt.tf, 1, 8) {
-		return // provider-defined functions arrived in Terraform 1.8
+	if !cli.hasFunctions() {
+		return // provider-defined functions: Terraform 1.8, OpenTofu 1.7
 	}
 	for _, fn := range []string{"parse_bytes", "format_bytes"} {
 		if _, ok := p.Functions[fn]; !ok {
 			t.Errorf("function %s missing", fn)
 		}
 	}
-}
-
-// terraformAtLeast reports whether the terraform binary is at least
-// major.minor.
-func terraformAtLeast(t *testing.T, tf string, major, minor int) bool {
-	t.Helper()
-	out, err := exec.Command(tf, "version", "-json").Output()
-	if err != nil {
-		t.Fatalf("terraform version: %v", err)
-	}
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("terraform version JSON: %v", err)
-	}
-	var ma, mi int
-	if _, err := fmt.Sscanf(v.Version, "%d.%d", &ma, &mi); err != nil {
-		t.Fatalf("terraform version %q: %v", v.Version, err)
-	}
-	return ma > major || (ma == major && mi >= minor)
 }
 
 // binaryTerraform runs the real terraform binary on the provider binary built
@@ -102,13 +82,7 @@ func newBinaryTerraform(t *testing.T) *binaryTerraform {
 	}
 	// The same CLI terraform-plugin-testing uses: TF_ACC_TERRAFORM_PATH when
 	// set (the CLI matrix), else terraform on PATH.
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if tf == "" {
-		var err error
-		if tf, err = exec.LookPath("terraform"); err != nil {
-			t.Fatal("no terraform on PATH: run the suite through scripts/test.sh, which builds one when missing")
-		}
-	}
+	tf := mustCLIUnderTest(t).path
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
 	build := exec.Command("go", "build", "-o", filepath.Join(bin, "terraform-provider-onomondo"), "github.com/onomondo/terraform-provider-onomondo")

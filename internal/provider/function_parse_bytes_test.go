@@ -10,14 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 )
-
-// functionVersionChecks skips function tests on Terraform versions without
-// provider-defined functions.
-var functionVersionChecks = []tfversion.TerraformVersionCheck{
-	tfversion.SkipBelow(tfversion.Version1_8_0),
-}
 
 // wrappedText matches text in Terraform's error output even where Terraform
 // wrapped the line: every run of white space in text matches white space

@@ -366,6 +366,7 @@ output "unused_tag" {
   value = sum(concat([0], [for id in lookup(data.onomondo_sims.all.ids_by_tag_name, %q, []) : lookup(data.onomondo_usage.this_month.bytes_by_sim, id, 0)]))
 }`, f.Tags[6].Name)
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   functionVersionChecks, // the example calls parse_bytes
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: config,
@@ -411,6 +412,7 @@ func TestSimsDataSource_OverNinetyPercentOfDataLimit(t *testing.T) {
 	}
 	t.Logf("over 90%%: %d SIMs; a SIM with used = null that is really over: %t", len(want), nullUsedOver)
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   functionVersionChecks, // the example calls format_bytes
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: providerBlock(url) + examplePattern(t, "data-sources/onomondo_sims/over_limit.tf", ""),

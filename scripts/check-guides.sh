@@ -6,7 +6,7 @@
 #
 # 1. The OPA policy (examples/policy): `opa fmt`, `opa check --strict` and
 #    its unit tests (`opa test`), with OPA v1.22.3 built from source once per
-#    machine into the tools cache (scripts/lib.sh, go_tool_cached).
+#    machine into the tools cache (scripts/lib.sh, cached_tool).
 # 2. The usage alarm (examples/usage-alarm) against the fake Onomondo API on
 #    loopback, through its own gate script usage-alarm.sh (terraform plan
 #    -detailed-exitcode, terraform show -json, jq) with the provider from bin/
@@ -26,7 +26,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-OPA_VERSION="v1.22.3"
 export CHECKPOINT_DISABLE=1
 unset ONOMONDO_API_KEY ONOMONDO_BASE_URL TF_VAR_month
 
@@ -39,7 +38,7 @@ if ! command -v jq >/dev/null 2>&1; then
   log "jq (used by examples/usage-alarm/usage-alarm.sh) is missing: installing it with apt-get"
   apt-get update -qq >&2 && apt-get install -y -qq jq >&2
 fi
-opa="$(go_tool_cached opa "$OPA_VERSION" github.com/open-policy-agent/opa)"
+opa="$(cached_tool opa)"
 log "using $("$opa" version | head -n1) at $opa"
 build_provider
 log "building the fake Onomondo API into bin/"
@@ -74,7 +73,8 @@ trap cleanup EXIT
 fake_pid=$!
 for _ in $(seq 1 100); do [[ -s "$dir/.fake-url" ]] && break; sleep 0.1; done
 [[ -s "$dir/.fake-url" ]] || { log "the fake API did not start:"; cat "$dir/.fake-api.log" >&2; exit 1; }
-export ONOMONDO_BASE_URL="$(cat "$dir/.fake-url")"
+ONOMONDO_BASE_URL="$(cat "$dir/.fake-url")"
+export ONOMONDO_BASE_URL
 fake_key="onok_demo.fakeapikey" # the fake API's demo key, not a real one
 export TF_CLI_CONFIG_FILE="$REPO_ROOT/scripts/dev.tfrc" # dev_overrides: bin/, three levels up
 log "fake Onomondo API at $ONOMONDO_BASE_URL; the usage alarm in $dir"

@@ -122,11 +122,15 @@ _cache_move_in() {
 GOLANGCI_LINT_VERSION="v2.15.0"
 GORELEASER_VERSION="v2.16.0" # newer goreleaser needs Go 1.27
 ACTIONLINT_VERSION="v1.7.12"
+OPA_VERSION="v1.22.3"
+# shellcheck disable=SC2034 # used by scripts/tools.sh
+CACHED_TOOLS=(golangci-lint goreleaser actionlint opa)
 cached_tool() {
   case "$1" in
     golangci-lint) go_tool_cached golangci-lint "$GOLANGCI_LINT_VERSION" github.com/golangci/golangci-lint/v2/cmd/golangci-lint ;;
     goreleaser) go_tool_cached goreleaser "$GORELEASER_VERSION" github.com/goreleaser/goreleaser/v2 ;;
     actionlint) go_tool_cached actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint ;;
+    opa) go_tool_cached opa "$OPA_VERSION" github.com/open-policy-agent/opa ;;
     *) log "cached_tool: unknown tool $1"; return 1 ;;
   esac
 }

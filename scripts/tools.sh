@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds, once per machine, every tool that .ci/run needs besides Go and the
+# terraform on PATH: golangci-lint, goreleaser, actionlint and OPA
+# (CACHED_TOOLS), and the CLIs of the acceptance matrix (CLI_MATRIX), into
+# $TOOLS_CACHE outside the clone; then prints one line per tool: name, path.
+# Whatever is already cached is only listed.
+#
+#   scripts/tools.sh
+#
+# .ci/run starts it in the background at low priority (nice) while the
+# test suites run, whose terraform runs and rate-limit waits leave the CPUs
+# idle much of the time, and waits for it before the first step that needs
+# one of the tools. Cold, on 2 cores, the builds take 15 minutes or more in
+# a row. Each tool is moved into the cache whole (scripts/lib.sh,
+# go_tool_cached), so a script that needs one while this runs at worst
+# builds it a second time, never uses half of it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+for name in "${CACHED_TOOLS[@]}"; do
+  start=$SECONDS
+  path="$(cached_tool "$name")"
+  printf '%-16s %4ss  %s\n' "$name" "$((SECONDS - start))" "$path"
+done
+for name in "${CLI_MATRIX[@]}"; do
+  start=$SECONDS
+  path="$(cached_cli "$name")"
+  printf '%-16s %4ss  %s\n' "$name" "$((SECONDS - start))" "$path"
+done

@@ -17,6 +17,16 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+# TOOLS_LOW_PRIORITY=1 (.ci/run, which starts this under setsid and nice):
+# Linux schedules each session as a group of its own ("autogroup") beside
+# the others, whatever its processes' nice, so the session's group gets the
+# low priority too; only when this script leads its own session, so that
+# it never lowers the priority of the terminal or job that started it.
+if [[ "${TOOLS_LOW_PRIORITY:-}" == 1 && -w /proc/self/autogroup ]] &&
+  [[ "$(cut -d' ' -f6 "/proc/$$/stat")" == "$$" ]]; then
+  echo 19 >/proc/self/autogroup 2>/dev/null || true
+fi
+
 for name in "${CACHED_TOOLS[@]}"; do
   start=$SECONDS
   path="$(cached_tool "$name")"

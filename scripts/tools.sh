@@ -7,13 +7,13 @@
 #
 #   scripts/tools.sh
 #
-# .ci/run starts it in the background at low priority (nice) while the
-# test suites run, whose terraform runs and rate-limit waits leave the CPUs
-# idle much of the time, and waits for it before the first step that needs
-# one of the tools. Cold, on 2 cores, the builds take 15 minutes or more in
-# a row. Each tool is moved into the cache whole (scripts/lib.sh,
-# go_tool_cached), so a script that needs one while this runs at worst
-# builds it a second time, never uses half of it.
+# .ci/run starts it in the background at low priority while the test
+# suites run, and each step that needs a tool waits for that tool's line
+# ("NAME SECONDS PATH"), so the order here is the order .ci/run needs them.
+# Cold, on 2 cores, the builds take about 25 minutes of CPU in a row. Each
+# tool is moved into the cache whole (scripts/lib.sh, go_tool_cached), so a
+# script that needs one while this runs at worst builds it a second time,
+# never uses half of it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,6 +26,9 @@ if [[ "${TOOLS_LOW_PRIORITY:-}" == 1 && -w /proc/self/autogroup ]] &&
   [[ "$(cut -d' ' -f6 "/proc/$$/stat")" == "$$" ]]; then
   echo 19 >/proc/self/autogroup 2>/dev/null || true
 fi
+
+# The last line says how it ended, for whoever follows the output.
+trap 'echo "END $?"' EXIT
 
 for name in "${CACHED_TOOLS[@]}"; do
   start=$SECONDS

@@ -2,11 +2,14 @@ package onomondo
 
 import (
 	"crypto/tls"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -42,24 +45,75 @@ func TestTransportRefusesTLSBelow12(t *testing.T) {
 	}
 }
 
-// TestTransportUsesProxyFromEnvironment runs in a child process, since Go
-// reads the proxy variables once per process.
+// TestTransportUsesProxyFromEnvironment reads through a real proxy named
+// by HTTPS_PROXY: the API host (example.com, which the test server's
+// certificate names) is reached only through the proxy's CONNECT tunnel,
+// so a transport that ignored the proxy would fail the read. It runs in a
+// child process, since Go reads the proxy variables once per process.
 func TestTransportUsesProxyFromEnvironment(t *testing.T) {
-	if os.Getenv("ONOMONDO_PROXY_CHILD") == "1" {
-		req, _ := http.NewRequest(http.MethodGet, "https://api.onomondo.com/usage", nil)
-		u, err := newTransport().Proxy(req)
-		if err != nil || u == nil || u.Host != "proxy.internal:3128" {
-			t.Fatalf("proxy for api.onomondo.com = %v, %v; want proxy.internal:3128 from HTTPS_PROXY", u, err)
-		}
-		req2, _ := http.NewRequest(http.MethodGet, "https://skip.example.com/usage", nil)
-		if u, _ := newTransport().Proxy(req2); u != nil {
-			t.Fatalf("NO_PROXY host was proxied via %v", u)
+	if os.Getenv("ONOMONDO_PROXY_CHILD") != "1" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTransportUsesProxyFromEnvironment$", "-test.v")
+		cmd.Env = append(os.Environ(), "ONOMONDO_PROXY_CHILD=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "--- PASS: TestTransportUsesProxyFromEnvironment") {
+			t.Fatalf("child: %v\n%s", err, out)
 		}
 		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestTransportUsesProxyFromEnvironment$")
-	cmd.Env = append(os.Environ(), "ONOMONDO_PROXY_CHILD=1", "HTTPS_PROXY=http://proxy.internal:3128", "NO_PROXY=skip.example.com")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
+
+	api := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, page(3, 0, ""))
+	}))
+	defer api.Close()
+
+	var mu sync.Mutex
+	var tunnels []string
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodConnect {
+			http.Error(w, "this proxy only tunnels", http.StatusMethodNotAllowed)
+			return
+		}
+		mu.Lock()
+		tunnels = append(tunnels, r.Host)
+		mu.Unlock()
+		upstream, err := net.Dial("tcp", api.Listener.Addr().String())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer upstream.Close()
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		if _, err := conn.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\n")); err != nil {
+			return
+		}
+		done := make(chan struct{}, 2)
+		go func() { _, _ = io.Copy(upstream, buf); done <- struct{}{} }()
+		go func() { _, _ = io.Copy(conn, upstream); done <- struct{}{} }()
+		<-done
+	}))
+	defer proxy.Close()
+
+	// Before the first request of this process: Go reads them once.
+	t.Setenv("HTTPS_PROXY", proxy.URL)
+	t.Setenv("NO_PROXY", "")
+
+	tr := newTransport()
+	tr.TLSClientConfig.RootCAs = api.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	c, _ := newTestClient(t, "https://example.com", func(c *Config) { c.Transport = tr; c.MaxRetries = 0 })
+	recs, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+	if err != nil {
+		t.Fatalf("read through the proxy: %v", err)
+	}
+	if len(recs) != 3 {
+		t.Fatalf("read %d records through the proxy, want 3", len(recs))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(tunnels) == 0 || tunnels[0] != "example.com:443" {
+		t.Fatalf("proxy tunnels = %v, want one to example.com:443", tunnels)
 	}
 }

@@ -136,6 +136,12 @@ func TestBinary_InterruptDuringRateLimitWait(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond) // well inside the 120 s wait
+	// The check for a provider left behind must be able to see one: while
+	// the provider waits, it is there.
+	if pids := processesUnder(t, bt.dir); len(pids) == 0 {
+		_ = cmd.Process.Kill()
+		t.Fatalf("no provider process found under %s while it waits: the leftover check below would prove nothing", bt.dir)
+	}
 	sent := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -152,7 +158,7 @@ func TestBinary_InterruptDuringRateLimitWait(t *testing.T) {
 		}
 		// And no provider process is left behind, still waiting.
 		time.Sleep(time.Second)
-		if pids := processesUnder(bt.dir); len(pids) > 0 {
+		if pids := processesUnder(t, bt.dir); len(pids) > 0 {
 			t.Errorf("provider process(es) %v still running after terraform ended", pids)
 		}
 	case <-time.After(30 * time.Second):
@@ -161,10 +167,15 @@ func TestBinary_InterruptDuringRateLimitWait(t *testing.T) {
 	}
 }
 
-// processesUnder lists the pids whose executable lies under dir.
-func processesUnder(dir string) []string {
+// processesUnder lists the pids whose executable lies under dir. It fails
+// the test where the processes cannot be listed (no /proc).
+func processesUnder(t *testing.T, dir string) []string {
+	t.Helper()
 	var pids []string
-	entries, _ := os.ReadDir("/proc")
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatalf("cannot list processes to look for a provider left behind: %v", err)
+	}
 	for _, e := range entries {
 		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
 		if err == nil && strings.HasPrefix(exe, dir) {

@@ -2,14 +2,16 @@
 # Builds, once per machine, every tool that .ci/run needs besides Go and the
 # terraform on PATH: golangci-lint, goreleaser, actionlint and OPA
 # (CACHED_TOOLS), and the CLIs of the acceptance matrix (CLI_MATRIX), into
-# $TOOLS_CACHE outside the clone; then prints one line per tool: name, path.
+# $TOOLS_CACHE outside the clone, printing one line per tool that starts
+# with its name.
 # Whatever is already cached is only listed.
 #
 #   scripts/tools.sh
 #
 # .ci/run starts it in the background at low priority while the test
 # suites run, and each step that needs a tool waits for that tool's line
-# ("NAME SECONDS PATH"), so the order here is the order .ci/run needs them.
+# (its line starts with its name), so the order here is the order .ci/run
+# needs them.
 # Cold, on 2 cores, the builds take about 25 minutes of CPU in a row. Each
 # tool is moved into the cache whole (scripts/lib.sh, go_tool_cached), so a
 # script that needs one while this runs at worst builds it a second time,
@@ -35,8 +37,5 @@ for name in "${CACHED_TOOLS[@]}"; do
   path="$(cached_tool "$name")"
   printf '%-16s %4ss  %s\n' "$name" "$((SECONDS - start))" "$path"
 done
-for name in "${CLI_MATRIX[@]}"; do
-  start=$SECONDS
-  path="$(cached_cli "$name")"
-  printf '%-16s %4ss  %s\n' "$name" "$((SECONDS - start))" "$path"
-done
+# The CLI matrix: one line each, "NAME VERSION PATH".
+bash "$REPO_ROOT/scripts/clis.sh"

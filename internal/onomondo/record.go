@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -136,6 +137,9 @@ func wholeNumber(text string) (int64, error) {
 	// number that fits in 64 bits. 64 bits of mantissa hold every int64, so
 	// an inexact parse means a fraction or more than 64 significant bits.
 	f, _, err := big.ParseFloat(text, 10, 64, big.ToZero)
+	if err != nil && zeroMantissa(text) {
+		return 0, nil // 0e99999999999999999999: zero, whatever the exponent
+	}
 	switch {
 	case err != nil || f.IsInf():
 		return 0, &byteCountError{text: text, what: "out of range"}
@@ -233,4 +237,11 @@ func RFC3339Time(s string) (out string, ok bool) {
 		return s, false
 	}
 	return t.UTC().Format(time.RFC3339), true
+}
+
+// zeroMantissa reports whether a JSON number's digits before any exponent
+// are all zeros ("0", "-0.000e5").
+func zeroMantissa(text string) bool {
+	m, _, _ := strings.Cut(strings.ToLower(strings.TrimPrefix(text, "-")), "e")
+	return m != "" && strings.Trim(m, "0.") == ""
 }

@@ -420,52 +420,59 @@ func TestNotImplementedIsNotRetried(t *testing.T) {
 }
 
 func TestRateLimitedRequestWaitsForReset(t *testing.T) {
-	var reset int64
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n == 1 {
-			reset = time.Now().Unix() + 2
-			w.Header().Set("x-ratelimit-limit", "600")
-			w.Header().Set("x-ratelimit-remaining", "0")
-			w.Header().Set("x-ratelimit-reset", strconv.FormatInt(reset, 10))
-			writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
-			return
+	bubble(t, func(t *testing.T) {
+		var reset int64
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 1 {
+				reset = time.Now().Unix() + 2
+				w.Header().Set("x-ratelimit-limit", "600")
+				w.Header().Set("x-ratelimit-remaining", "0")
+				w.Header().Set("x-ratelimit-reset", strconv.FormatInt(reset, 10))
+				writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
+				return
+			}
+			writeJSON(w, 200, page(1, 0, ""))
+		})
+		c, log := s.client(t, func(c *Config) { c.MaxRetries = 0 })
+		got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+		if err != nil || len(got) != 1 {
+			t.Fatalf("err %v, %d records", err, len(got))
 		}
-		writeJSON(w, 200, page(1, 0, ""))
+		reqs := s.requests()
+		if len(reqs) != 2 {
+			t.Fatalf("%d requests", len(reqs))
+		}
+		if reqs[1].At.Before(time.Unix(reset, 0)) {
+			t.Errorf("retried at %s, before the announced reset %s", reqs[1].At, time.Unix(reset, 0))
+		}
+		if late := reqs[1].At.Sub(time.Unix(reset, 0)); late > time.Second {
+			t.Errorf("retried %s after the announced reset, want within a second", late)
+		}
+		if !strings.Contains(log.all(), "rate limit") {
+			t.Errorf("the wait was not logged")
+		}
 	})
-	c, log := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 0 })
-	got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-	if err != nil || len(got) != 1 {
-		t.Fatalf("err %v, %d records", err, len(got))
-	}
-	reqs := ts.requests()
-	if len(reqs) != 2 {
-		t.Fatalf("%d requests", len(reqs))
-	}
-	if reqs[1].At.Before(time.Unix(reset, 0)) {
-		t.Errorf("retried at %s, before the announced reset %s", reqs[1].At, time.Unix(reset, 0))
-	}
-	if !strings.Contains(log.all(), "rate limit") {
-		t.Errorf("the wait was not logged")
-	}
 }
 
 func TestRetryAfterHonouredWithoutResetHeader(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n == 1 {
-			w.Header().Set("Retry-After", "1")
-			writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
-			return
+	bubble(t, func(t *testing.T) {
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 1 {
+				w.Header().Set("Retry-After", "7")
+				writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
+				return
+			}
+			writeJSON(w, 200, page(1, 0, ""))
+		})
+		c, _ := s.client(t)
+		if _, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}}); err != nil {
+			t.Fatal(err)
 		}
-		writeJSON(w, 200, page(1, 0, ""))
+		reqs := s.requests()
+		if gap := reqs[1].At.Sub(reqs[0].At); gap < 7*time.Second || gap > 8*time.Second {
+			t.Errorf("retried after %s, want Retry-After (7s)", gap)
+		}
 	})
-	c, _ := newTestClient(t, ts.URL)
-	if _, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}}); err != nil {
-		t.Fatal(err)
-	}
-	reqs := ts.requests()
-	if gap := reqs[1].At.Sub(reqs[0].At); gap < 900*time.Millisecond {
-		t.Errorf("retried after %s, want >= Retry-After (1s)", gap)
-	}
 }
 
 func TestPacingOnRemainingZeroAvoids429(t *testing.T) {
@@ -582,46 +589,51 @@ func TestBadBodies(t *testing.T) {
 }
 
 func TestConnectionResetMidBodyIsRetried(t *testing.T) {
-	full := page(3, 0, "")
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n == 1 {
-			w.Header().Set("Content-Length", strconv.Itoa(len(full)))
-			w.WriteHeader(200)
-			_, _ = w.Write([]byte(full[:len(full)/2]))
-			w.(http.Flusher).Flush()
-			conn, _, _ := w.(http.Hijacker).Hijack()
-			_ = conn.Close()
-			return
+	bubble(t, func(t *testing.T) {
+		full := page(3, 0, "")
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 1 {
+				w.Header().Set("Content-Length", strconv.Itoa(len(full)))
+				w.WriteHeader(200)
+				_, _ = w.Write([]byte(full[:len(full)/2]))
+				panic(http.ErrAbortHandler) // the connection breaks here
+			}
+			writeJSON(w, 200, full)
+		})
+		c, _ := s.client(t)
+		got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+		if err != nil || len(got) != 3 {
+			t.Fatalf("err %v, %d records (want the page retried once, counted once)", err, len(got))
 		}
-		writeJSON(w, 200, full)
+		if n := len(s.requests()); n != 2 {
+			t.Errorf("%d requests, want 2", n)
+		}
 	})
-	c, _ := newTestClient(t, ts.URL)
-	got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-	if err != nil || len(got) != 3 {
-		t.Fatalf("err %v, %d records (want the page retried once, counted once)", err, len(got))
-	}
 }
 
 func TestTimeoutNamesTheSetting(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(2 * time.Second):
+	bubble(t, func(t *testing.T) {
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(time.Hour):
+			}
+		})
+		c, _ := s.client(t, func(c *Config) { c.RequestTimeout = 100 * time.Millisecond; c.MaxRetries = 1 })
+		start := time.Now()
+		_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != KindTimeout || e.Attempts != 2 {
+			t.Fatalf("err = %v", err)
+		}
+		if !strings.Contains(err.Error(), "request_timeout (100ms)") {
+			t.Errorf("error %q does not name request_timeout", err)
+		}
+		// Two attempts of 100 ms and one backoff of at most 20 ms.
+		if took := time.Since(start); took < 200*time.Millisecond || took > 220*time.Millisecond {
+			t.Errorf("took %s, want two timeouts and one backoff", took)
 		}
 	})
-	c, _ := newTestClient(t, ts.URL, func(c *Config) { c.RequestTimeout = 100 * time.Millisecond; c.MaxRetries = 1 })
-	start := time.Now()
-	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-	var e *Error
-	if !errors.As(err, &e) || e.Kind != KindTimeout || e.Attempts != 2 {
-		t.Fatalf("err = %v", err)
-	}
-	if !strings.Contains(err.Error(), "request_timeout (100ms)") {
-		t.Errorf("error %q does not name request_timeout", err)
-	}
-	if time.Since(start) > 1500*time.Millisecond {
-		t.Errorf("took %s", time.Since(start))
-	}
 }
 
 func TestRedirectToAnotherHostDropsAuthorization(t *testing.T) {

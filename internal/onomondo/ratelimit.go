@@ -25,7 +25,8 @@ const resetSlack = 10 * time.Second
 // `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` on
 // every answer. What the limiter believes, and so when a request may go:
 //
-//   - Nothing known yet (no x-ratelimit-limit seen): requests go freely.
+//   - Nothing known yet (no x-ratelimit-limit seen): requests go freely,
+//     except while a 429's wait lasts (Exhaust): it holds every request.
 //   - A window known: an answer reported the remaining budget with a
 //     plausible reset (ParseReset). A request may start while that budget,
 //     less the requests in flight the report cannot have counted (those
@@ -159,6 +160,11 @@ func (l *RateLimiter) blocked(now time.Time) (wait time.Duration, why string) {
 	}
 	l.pruneSends(now)
 	if l.limit == 0 {
+		if l.knownEnd && l.remaining <= 0 {
+			// No limit known (a proxy strips the headers), but a 429's wait
+			// (Exhaust) or a report of a spent window holds every request.
+			return l.until.Sub(now) + l.margin, "the rate-limit budget is spent until the window resets"
+		}
 		return 0, "" // nothing known yet
 	}
 	// Our own count: in a known window, our sends since it began; otherwise
@@ -359,7 +365,10 @@ func ReadRateHeaders(h http.Header, now time.Time) RateHeaders {
 //   - from 10^9 to 10^11: a Unix time in seconds (the documented form);
 //   - 10^11 and above: a Unix time in milliseconds.
 //
-// Fractions are accepted. The result counts only when it lies ahead of now
+// Fractions are accepted. A whole number is read as the latest instant it
+// may stand for (one second, or millisecond, later): a server may round the
+// reset down, and a budget believed to reopen early provokes 429s. The
+// result counts only when it lies ahead of now
 // by at most one APIWindow plus resetSlack: a reset that looks past (a server
 // clock behind ours) or far ahead (a clock ahead, or a wrong unit) says
 // nothing usable about when the budget returns, and ok is false. (Answers
@@ -394,6 +403,7 @@ func readReset(v string, now time.Time) (time.Time, resetState) {
 	}
 	whole, frac := math.Modf(f) // kept apart: f*1e9 would lose nanoseconds
 	var t time.Time
+	unit := time.Second
 	switch {
 	case f < 1e9:
 		t = now.Add(time.Duration(f * float64(time.Second)))
@@ -401,10 +411,20 @@ func readReset(v string, now time.Time) (time.Time, resetState) {
 		t = time.Unix(int64(whole), int64(frac*1e9))
 	default:
 		t = time.UnixMilli(int64(whole)).Add(time.Duration(frac * 1e6))
+		unit = time.Millisecond
+	}
+	latest := t
+	if !strings.ContainsAny(v, ".eE") {
+		// A whole number of seconds (or milliseconds) may have been rounded
+		// down: the window may end up to one unit later. Read it as that
+		// latest instant, or the budget would reopen before the API's.
+		latest = t.Add(unit)
 	}
 	switch d := t.Sub(now); {
 	case d > 0 && d <= APIWindow+resetSlack:
-		return t, resetAhead
+		return latest, resetAhead
+	case d <= 0 && d >= -resetJustEndedAge && latest.After(now):
+		return latest, resetAhead // within the unit it was rounded down by: the window may still run
 	case d <= 0 && d >= -resetJustEndedAge:
 		return time.Time{}, resetJustEnded
 	}

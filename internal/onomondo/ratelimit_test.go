@@ -31,8 +31,8 @@ func TestRateLimiterObserveOrdering(t *testing.T) {
 	if l.remaining != 3 {
 		t.Errorf("remaining %d, want 3 (the lower report of the same window)", l.remaining)
 	}
-	l.Release(t1, h(10, 9, 1001)) // an earlier window: ignored
-	if l.remaining != 3 || !l.until.Equal(time.Unix(base+1002, 0)) {
+	l.Release(t1, h(10, 9, 1001))                                    // an earlier window: ignored
+	if l.remaining != 3 || !l.until.Equal(time.Unix(base+1003, 0)) { // 1002, whole seconds: up to a second later
 		t.Errorf("an earlier window changed the state: %d %s", l.remaining, l.until)
 	}
 	// Three more requests fit (remaining 3); the fourth must wait.
@@ -47,7 +47,7 @@ func TestRateLimiterObserveOrdering(t *testing.T) {
 		t.Error("a fourth request was allowed into an empty budget")
 	}
 	// After the window passes a fresh budget of the known limit opens.
-	now = time.Unix(base+1002, 500)
+	now = time.Unix(base+1003, 500) // a whole-second reset may stand for up to a second later
 	if _, _, err := l.Acquire(ctx); err != nil {
 		t.Errorf("no budget after the reset: %v", err)
 	}
@@ -201,14 +201,15 @@ func TestRateLimiterReadings(t *testing.T) {
 // minute.
 func TestRateLimiterIgnoresAReportOfAnEndedWindow(t *testing.T) {
 	const base = 1_800_000_000
-	now := time.Unix(base, 500_000_000)
+	now := time.Unix(base, 1_500_000_000)
 	l := NewRateLimiter()
 	l.now = func() time.Time { return now }
 	tk, _, _ := l.Acquire(context.Background())
 	h := http.Header{}
 	h.Set("X-Ratelimit-Limit", "5")
 	h.Set("X-Ratelimit-Remaining", "0")
-	h.Set("X-Ratelimit-Reset", strconv.FormatInt(base, 10)) // half a second ago
+	// A second and a half ago: even rounded down by up to a second, over.
+	h.Set("X-Ratelimit-Reset", strconv.FormatInt(base, 10))
 	l.Release(tk, h)
 	l.mu.Lock()
 	_, why := l.blocked(now)

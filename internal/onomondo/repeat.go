@@ -1,0 +1,70 @@
+package onomondo
+
+import (
+	"context"
+	"fmt"
+)
+
+// boundary counts a record once when the API repeats it at a page boundary.
+//
+// A cursor that marks where a page ended by a record's time and SIM (the
+// API notes' example decodes to "time@sim_id") and is read with ">=" starts
+// the next page with the record it ended on. Such a record, an exact
+// repeat of a record of the page before, is skipped and logged at INFO;
+// it is never added. A record is the same as another when its bill_id,
+// session_id, time and SIM (id and ICCID) are (when it has a bill_id or a
+// session_id), or when all of it is (a group=hours record has neither).
+// A record with the identity of one of the page before but other values
+// (other bytes, say) is an error: which of the two to count is guesswork.
+//
+// It keeps the previous page only, so memory stays bounded by a page, not
+// by the read; repeats further back are what the per-page digest guard of
+// paginate is for.
+type boundary struct {
+	prev  []Record       // the previous page, as received
+	spare []Record       // the page before that: its slice is reused
+	index map[Record]int // identity -> position in prev (1-based)
+}
+
+// identity is the key two records are the same by (see boundary).
+func identity(r *Record) Record {
+	if r.BillID == "" && r.SessionID == "" {
+		return *r
+	}
+	return Record{BillID: r.BillID, SessionID: r.SessionID, Time: r.Time, SimID: r.SimID, ICCID: r.ICCID}
+}
+
+// next takes page (the records of page number n, as received), removes in
+// place the records that repeat one of the page before, and returns the
+// rest. Skipped repeats are logged at INFO, once per page.
+func (b *boundary) next(ctx context.Context, log Logger, n int, page []Record) ([]Record, error) {
+	kept := page[:0]
+	var skipped []int
+	cur := append(b.spare[:0], page...) // the page as received, before it is filtered in place
+	for i := range cur {
+		r := &cur[i]
+		if j, ok := b.index[identity(r)]; ok {
+			if b.prev[j-1] != *r {
+				return nil, pagingError(n, fmt.Errorf("record %d of page %d has the bill_id, session_id, time and SIM of record %d of page %d but other values (bytes %d against %d): the API answered the same record two ways",
+					i+1, n, j, n-1, r.Bytes.Value, b.prev[j-1].Bytes.Value))
+			}
+			skipped = append(skipped, i+1)
+			continue
+		}
+		kept = append(kept, *r)
+	}
+	if len(skipped) > 0 {
+		first := &cur[skipped[0]-1]
+		log.Info(ctx, fmt.Sprintf("Onomondo API: %d record(s) of page %d repeat records of page %d; skipped, so each is counted once", len(skipped), n, n-1),
+			map[string]any{"page": n, "records": skipped, "time": first.Time, "sim_id": first.SimID})
+	}
+	b.spare, b.prev = b.prev, cur
+	clear(b.index)
+	if b.index == nil {
+		b.index = make(map[Record]int, len(cur))
+	}
+	for i := range cur {
+		b.index[identity(&cur[i])] = i + 1
+	}
+	return kept, nil
+}

@@ -29,11 +29,11 @@ const resetSlack = 10 * time.Second
 //     except while a 429's wait lasts (Exhaust): it holds every request.
 //   - A window known: an answer reported the remaining budget with a
 //     plausible reset (ParseReset). A request may start while that budget,
-//     less the requests in flight the report cannot have counted (those
-//     sent after the request it answered), is above zero, and while the
-//     limiter's own count of its sends in the window is below the limit
-//     (answers to parallel requests arrive out of order, so a report can
-//     overstate the budget by a request or two). Counting in-flight
+//     less the requests in flight (the report may not have counted them:
+//     parallel requests reach the API in any order), is above zero, and
+//     while the limiter's own count of its sends in the window is below
+//     the limit (answers to parallel requests arrive out of order, so a
+//     report can overstate the budget by a request or two). Counting in-flight
 //     requests matters: Terraform reads up to ten data sources at once.
 //     When the reset passes, a fresh budget of the known limit opens.
 //   - No usable reset (headers stripped by a proxy, a clock far off, a
@@ -56,7 +56,7 @@ type RateLimiter struct {
 	remaining int
 	until     time.Time // when that report stops being believed; zero: no report believed
 	knownEnd  bool      // until is a reset the API reported (a window known), not report time + window
-	seenSeq   uint64    // ticket after the request whose answer set remaining
+	seenSeq   uint64    // ticket after the request whose answer set remaining (orders the reports)
 	sent      int       // our sends since the known window began
 
 	// sends holds the times of our sends since the last window passed,
@@ -210,15 +210,11 @@ func (l *RateLimiter) pruneSends(now time.Time) {
 }
 
 // uncounted is the number of requests in flight that the last reported
-// remaining budget cannot include: those sent after the request it answered.
+// remaining budget may not include: every one. Those sent after the request
+// it answered cannot be in it, and those sent before may still be on their
+// way to the API (parallel requests reach it in any order).
 func (l *RateLimiter) uncounted() int {
-	n := 0
-	for t := range l.inFlight {
-		if t >= l.seenSeq {
-			n++
-		}
-	}
-	return n
+	return len(l.inFlight)
 }
 
 // Release ends an in-flight request and takes in the rate-limit headers of

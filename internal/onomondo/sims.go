@@ -176,7 +176,10 @@ func (c *Client) listSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
 			// A server that ignores offset sent the whole list on page 1.
 			return Page[SIM]{ByOffset: true}, nil
 		case ans.byOffset:
-			if firstTotal != nil && ans.total != nil && *ans.total != *firstTotal {
+			// A changed total is a list that changed, unless the page is
+			// page 1 again (a server that starts over: the check for SIMs
+			// listed twice below says so).
+			if firstTotal != nil && ans.total != nil && *ans.total != *firstTotal && ans.digest != firstDigest {
 				return p, &listChangedError{page: page, first: *firstTotal, now: *ans.total, err: pagingErrorAt(r, fmt.Errorf(
 					"page %d says the list holds %d SIMs, page 1 said %d, and it changed again when read from the start: SIMs are being added or removed, which shifts the offsets; retry later",
 					page, *ans.total, *firstTotal))}

@@ -492,7 +492,7 @@ func TestListSIMsFaults(t *testing.T) {
 		kind fakeapi.FaultKind
 		want string
 	}{
-		{fakeapi.FaultRepeatCursor, "page 2 says the list holds 30 SIMs, page 1 said 20, and it changed again when read from the start"},
+		{fakeapi.FaultRepeatCursor, `page 2 lists SIM "` + srv.Fleet().SIMs[0].ID + `" again`},
 		{fakeapi.FaultMissingCursor, "is empty, but the answer's total says 58"},
 	} {
 		srv.ClearFaults()

@@ -37,9 +37,12 @@ import (
 
 const (
 	// chaosBound is the longest a seed's read may take on the fake clock
-	// before it counts as a hang: far beyond any wait the client may choose
-	// (each capped at DefaultMaxWait) times the waits a read may need.
-	chaosBound   = 4 * time.Minute
+	// before it counts as a hang. A read may legitimately meet a few waits
+	// of DefaultMaxWait (65 s): a Retry-After date written by a server
+	// clock 90 s ahead, without its Date, is capped there; and an own-count
+	// fallback of a minute. Ten minutes is far beyond that, and any endless
+	// wait or loop passes it.
+	chaosBound   = 10 * time.Minute
 	chaosRecords = 2000
 	chaosLimit   = 40 // page size: 50 pages
 )

@@ -2,6 +2,7 @@ package fakeapi
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"regexp"
 	"testing"
@@ -31,8 +32,7 @@ func fleetBytes(f *Fleet) []byte {
 		b = append(b, t.ID+"|"+t.Name+"\n"...)
 	}
 	for i := range f.Records {
-		b = appendRecord(b, &f.Records[i], encodeOptions{}, false)
-		b = append(b, '\n')
+		b = fmt.Appendf(b, "%+v\n", f.Records[i])
 	}
 	return b
 }

@@ -280,6 +280,9 @@ func TestChaos(t *testing.T) {
 			injected[k] += v
 		}
 		var e *Error
+		if o.err != nil && strings.Contains(o.err.Error(), testKey) {
+			t.Errorf("seed %d: the error shows the API key: %v", o.seed, o.err)
+		}
 		switch {
 		case o.exact:
 			exact++

@@ -602,7 +602,7 @@ func TestBadAnswersAreClearErrors(t *testing.T) {
 		{"HTML 502 page", func(w http.ResponseWriter, _ func(func(map[string]any)) string) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(502)
-			_, _ = io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1></body></html>")
+			_, _ = io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1>for "+testKey+"</body></html>") // a proxy echoing the key
 		}, KindHTTP, "Onomondo API server error", `(page 2) answered HTTP 502. `, 3},
 		{"empty 200 body", func(w http.ResponseWriter, _ func(func(map[string]any)) string) { writeJSON(w, 200, "") }, KindDecode,
 			"Unexpected answer from the Onomondo API", `the body is empty`, 2},
@@ -642,6 +642,9 @@ func TestBadAnswersAreClearErrors(t *testing.T) {
 				}
 				if e.Summary() != tc.summary || !strings.Contains(e.Detail(), tc.want) || !strings.Contains(e.Detail(), "GET /usage?filter=time:2025-02&limit=40&next_page=c40 (page 2)") {
 					t.Errorf("error %q\nwant %q: %q", err, tc.summary, tc.want)
+				}
+				if strings.Contains(err.Error(), testKey) {
+					t.Errorf("the error shows the API key: %v", err)
 				}
 				if n := len(s.requests()); n != tc.requests {
 					t.Errorf("%d requests, want %d", n, tc.requests)

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"testing/synctest"
 	"time"
 )
 
@@ -354,8 +353,7 @@ func clearError(e *Error, mayRefuse bool) bool {
 // chaos handler, a fresh client with its own limiter, one read.
 func chaosRead(t *testing.T, seed int64) chaosOutcome {
 	o := chaosOutcome{seed: seed}
-	synctest.Test(t, func(t *testing.T) {
-		time.Sleep(time.Until(bubbleStart))
+	bubble(t, func(t *testing.T) {
 		h := newChaosHandler(seed)
 		c, err := New(Config{
 			BaseURL:        memBaseURL,

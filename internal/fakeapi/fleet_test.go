@@ -292,3 +292,14 @@ func TestLuhn(t *testing.T) {
 		t.Fatal("luhnValid accepts garbage")
 	}
 }
+
+func TestAppendUUID(t *testing.T) {
+	u := string(appendUUID(nil, 0, 0))
+	if u != "00000000-0000-4000-8000-000000000000" {
+		t.Fatal(u)
+	}
+	u = string(appendUUID(nil, ^uint64(0), ^uint64(0)))
+	if u != "ffffffff-ffff-4fff-bfff-ffffffffffff" || !uuidRE.MatchString(u) {
+		t.Fatal(u)
+	}
+}

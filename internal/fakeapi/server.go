@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // DemoAPIKey is the key a Server accepts when Options.APIKey is empty. It is
@@ -161,7 +162,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// matters: once the last byte is out, the client may already be
 	// looking at Requests().
 	send := func(status int, body any) {
-		b, err := json.Marshal(body)
+		b, err := json.Marshal(body, jsontext.AllowInvalidUTF8(true)) // invalid UTF-8 in a hand-made fleet becomes U+FFFD
 		if err != nil {
 			status, b = http.StatusInternalServerError, []byte(`{"error":"internal_server_error"}`)
 		}

@@ -101,25 +101,27 @@ var chaosFaults = []struct {
 }
 
 // chaosShapes rewrite a page the API answers, each drawn on its own with
-// probability p: readings of a page whose meaning is plain. A row whose
-// page the client must refuse sets refused, and a seed that met it may end
-// in a decode or paging error.
+// probability p: readings of a page whose meaning is plain. A shape sees the
+// exchange too: its rng, and through x.api.record and x.from the records
+// around the page (a record repeated at a page boundary is
+// x.api.record(x.from()-1)). A row whose page the client must refuse sets
+// refused, and a seed that met it may end in a decode or paging error.
 var chaosShapes = []struct {
 	name    string
 	p       float64
 	refused bool
-	apply   func(page map[string]any, rng *rand.Rand)
+	apply   func(x *chaosExchange, page map[string]any)
 }{
-	{"bytes_as_strings", 0.05, false, func(page map[string]any, _ *rand.Rand) {
+	{"bytes_as_strings", 0.05, false, func(_ *chaosExchange, page map[string]any) {
 		eachRecord(func(rec map[string]any) { rec["bytes"] = strconv.FormatInt(rec["bytes"].(int64), 10) })(page)
 	}},
-	{"upper_case_country", 0.05, false, func(page map[string]any, _ *rand.Rand) {
+	{"upper_case_country", 0.05, false, func(_ *chaosExchange, page map[string]any) {
 		eachRecord(func(rec map[string]any) { rec["country_code"] = strings.ToUpper(rec["country_code"].(string)) })(page)
 	}},
-	{"no_has_more", 0.05, false, func(page map[string]any, _ *rand.Rand) {
+	{"no_has_more", 0.05, false, func(_ *chaosExchange, page map[string]any) {
 		delete(page["pagination"].(map[string]any), "has_more")
 	}},
-	{"has_more_false_with_cursor", 0.03, false, func(page map[string]any, _ *rand.Rand) {
+	{"has_more_false_with_cursor", 0.03, false, func(_ *chaosExchange, page map[string]any) {
 		page["pagination"].(map[string]any)["has_more"] = false
 	}},
 }
@@ -132,6 +134,12 @@ type chaosExchange struct {
 	w     http.ResponseWriter
 	r     *http.Request
 	shape func(page map[string]any)
+}
+
+// from is the index of the page's first record.
+func (x *chaosExchange) from() int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(x.r.URL.Query().Get("next_page"), "c"))
+	return n
 }
 
 // delay draws a whole number of seconds from lo to 2.
@@ -200,7 +208,7 @@ func (c *chaosHandler) serve(w http.ResponseWriter, r *http.Request, _ int) {
 	}
 	x.rd = c.api.reading
 	c.api.mu.Unlock()
-	var shapes []func(map[string]any, *rand.Rand)
+	var shapes []func(*chaosExchange, map[string]any)
 	for _, s := range chaosShapes {
 		if c.rng.Float64() < s.p {
 			shapes = append(shapes, s.apply)
@@ -210,7 +218,7 @@ func (c *chaosHandler) serve(w http.ResponseWriter, r *http.Request, _ int) {
 	}
 	x.shape = func(page map[string]any) {
 		for _, s := range shapes {
-			s(page, x.rng)
+			s(x, page)
 		}
 	}
 	var fault func(*chaosExchange)

@@ -175,17 +175,8 @@ func (a *usageAPI) page(q url.Values, shape func(page map[string]any)) (body []b
 	}
 	to := min(from+limit, len(a.records))
 	recs := make([]any, 0, to-from)
-	for i, r := range a.records[from:to] {
-		recs = append(recs, map[string]any{
-			"time":         r.at.Format("2006-01-02 15:04:05"),
-			"bill_id":      fmt.Sprintf("00000000-0000-4000-8000-%012d", from+i),
-			"sim_id":       r.sim,
-			"iccid":        "8945738730000" + r.sim[2:],
-			"bytes":        r.bytes,
-			"country_code": "dk",
-			"network_type": "4G",
-			"network":      map[string]any{"mcc": "238", "mnc": "06"},
-		})
+	for i := from; i < to; i++ {
+		recs = append(recs, a.record(i))
 	}
 	pagination := map[string]any{"has_more": false}
 	if to < len(a.records) {
@@ -197,6 +188,21 @@ func (a *usageAPI) page(q url.Values, shape func(page map[string]any)) (body []b
 	}
 	body, err = json.Marshal(p, json.Deterministic(true))
 	return body, err == nil
+}
+
+// record is record i as the API writes it.
+func (a *usageAPI) record(i int) map[string]any {
+	r := a.records[i]
+	return map[string]any{
+		"time":         r.at.Format("2006-01-02 15:04:05"),
+		"bill_id":      fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
+		"sim_id":       r.sim,
+		"iccid":        "8945738730000" + r.sim[2:],
+		"bytes":        r.bytes,
+		"country_code": "dk",
+		"network_type": "4G",
+		"network":      map[string]any{"mcc": "238", "mnc": "06"},
+	}
 }
 
 // rateReading is how a server writes its rate-limit headers, one reading

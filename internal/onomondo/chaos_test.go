@@ -102,10 +102,11 @@ var chaosFaults = []struct {
 
 // chaosShapes rewrite a page the API answers, each drawn on its own with
 // probability p: readings of a page whose meaning is plain. A shape sees the
-// exchange too: its rng, and through x.api.record and x.from the records
-// around the page (a record repeated at a page boundary is
-// x.api.record(x.from()-1)). A row whose page the client must refuse sets
-// refused, and a seed that met it may end in a decode or paging error.
+// exchange too: its rng, the request (a page's next_page is "c<index of its
+// first record>") and through x.api.record the records around the page (a
+// record repeated at a page boundary is x.api.record(index-1)). A row whose
+// page the client must refuse sets refused, and a seed that met it may end
+// in a decode or paging error.
 var chaosShapes = []struct {
 	name    string
 	p       float64
@@ -134,12 +135,6 @@ type chaosExchange struct {
 	w     http.ResponseWriter
 	r     *http.Request
 	shape func(page map[string]any)
-}
-
-// from is the index of the page's first record.
-func (x *chaosExchange) from() int {
-	n, _ := strconv.Atoi(strings.TrimPrefix(x.r.URL.Query().Get("next_page"), "c"))
-	return n
 }
 
 // delay draws a whole number of seconds from lo to 2.

@@ -19,8 +19,9 @@ import (
 // another country or SIM, or clearly outside the period, ends the read
 // with an error; one just outside the period is counted and reported in
 // the result's Warnings. A record that repeats one of the page before is
-// skipped (boundary). A 204 answer, or a 200 with an empty body, is a page
-// without records.
+// skipped (boundary). A 204 answer, or a 200 with an empty body, to the
+// first request of a read is a page without records (a period without
+// usage); to a later one, after a page that said more follow, an error.
 func (c *Client) ReadUsage(ctx context.Context, q UsageQuery, visit func(records []Record) error) (ReadResult, error) {
 	if q.Limit < 0 || q.Limit > MaxPageSize {
 		return ReadResult{}, fmt.Errorf("the page size (Limit) must be between 1 and %d, got %d", MaxPageSize, q.Limit)
@@ -41,14 +42,23 @@ func (c *Client) ReadUsage(ctx context.Context, q UsageQuery, visit func(records
 		}
 		last = r
 		var p Page[Record]
+		// A read's first page may be empty (no usage in the period); a later
+		// one follows a page that said more follow, and an empty answer
+		// there would end the read short without a word.
+		emptyOK := page == 1 && q.NextPage == ""
 		err := c.do(ctx, r, func(status int, _ http.Header, body io.Reader) error {
 			if status == http.StatusNoContent {
 				p = Page[Record]{}
+				if !emptyOK {
+					return errors.New("there is no content (HTTP 204), although the page before said more follow")
+				}
 				return nil
 			}
 			var derr error
 			p, derr = dec.decode(body, maxPageRecords)
 			switch {
+			case errors.Is(derr, errEmptyBody) && !emptyOK:
+				derr = fmt.Errorf("%w, although the page before said more follow", derr)
 			case errors.Is(derr, errEmptyBody):
 				p, derr = Page[Record]{}, nil
 			case errors.Is(derr, errTooManyRecords):

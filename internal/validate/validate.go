@@ -155,3 +155,18 @@ func isASCIILetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && 
 func isHex(c byte) bool {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
 }
+
+// Instant checks an instant as `since` and `until` take it: RFC 3339 with
+// a time zone (`2025-03-10T12:00:00Z`, `2025-03-10T13:00:00+01:00`), as
+// `timestamp()`, `plantimestamp()` and `timeadd()` write it. It returns the
+// instant in UTC.
+func Instant(s string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time with a time zone, such as \"2025-03-10T12:00:00Z\" (for the last 24 hours use timeadd(plantimestamp(), \"-24h\"))", s)
+	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		return time.Time{}, fmt.Errorf("%q lies outside the years 0001 to 9999", s)
+	}
+	return t.UTC(), nil
+}

@@ -1,8 +1,10 @@
 package validate
 
 import (
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestTime(t *testing.T) {
@@ -119,6 +121,25 @@ func TestTagName(t *testing.T) {
 	for _, bad := range []string{"", " ", "\t", " production", "production\n"} {
 		if err := TagName(bad); err == nil {
 			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestInstant(t *testing.T) {
+	for s, want := range map[string]string{
+		"2025-03-10T12:00:00Z":           "2025-03-10T12:00:00Z",
+		"2025-03-10T13:30:00+01:30":      "2025-03-10T12:00:00Z",
+		"2025-03-10T12:00:00.250Z":       "2025-03-10T12:00:00.25Z",
+		"2024-02-29T23:59:59.999999999Z": "2024-02-29T23:59:59.999999999Z",
+	} {
+		got, err := Instant(s)
+		if err != nil || got.Format(time.RFC3339Nano) != want || got.Location() != time.UTC {
+			t.Errorf("Instant(%q) = %v, %v; want %s in UTC", s, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "2025-03-10", "2025-03-10T12:00:00", "2025-03-10 12:00:00Z", "2025-02-30T00:00:00Z", "yesterday", "0000-01-01T00:00:00Z"} {
+		if _, err := Instant(bad); err == nil || !strings.Contains(err.Error(), strconv.Quote(bad)) {
+			t.Errorf("Instant(%q) = %v, want an error quoting the value", bad, err)
 		}
 	}
 }

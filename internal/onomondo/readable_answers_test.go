@@ -73,3 +73,46 @@ func TestNumbersThatCannotBeIDsAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestNoContentAfterMoreFollowIsAnError: no content is an empty read only
+// on a read's first page. After a page that said more follow (or from a
+// next_page cursor), an empty answer would end the read short without a
+// word: it is an error.
+func TestNoContentAfterMoreFollowIsAnError(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		empty    func(w http.ResponseWriter)
+		q        UsageQuery
+		want     string
+		requests int
+	}{
+		{"204 on page 2", func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }, UsageQuery{},
+			"(page 2) answered HTTP 204, but the body is not the JSON the client expects: there is no content (HTTP 204), although the page before said more follow", 2},
+		{"empty 200 on page 2", func(w http.ResponseWriter) { writeJSON(w, 200, "") }, UsageQuery{},
+			"(page 2) answered HTTP 200, but the body is not the JSON the client expects: the body is empty, although the page before said more follow", 2},
+		{"204 on the first page of a read from a cursor", func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }, UsageQuery{NextPage: "c9"},
+			"(page 1) answered HTTP 204", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
+				s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+					if n == 1 && tc.q.NextPage == "" {
+						writeJSON(w, 200, page(2, 0, "c2"))
+						return
+					}
+					tc.empty(w)
+				})
+				c, _ := s.client(t)
+				tc.q.Filters = []Filter{{"time", "2025"}}
+				_, _, err := collect(t, c, tc.q)
+				var e *Error
+				if !errors.As(err, &e) || e.Kind != KindDecode || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("err = %v", err)
+				}
+				if n := len(s.requests()); n != tc.requests {
+					t.Errorf("%d requests, want %d", n, tc.requests)
+				}
+			})
+		})
+	}
+}

@@ -54,12 +54,13 @@ func TestClientErrorsSpeakTheClientsWords(t *testing.T) {
 		t.Errorf("only %v of the 8 terms are used by some detail", used)
 	}
 	// The errors that are not *Error: settings and arguments a program got wrong.
+	_, err0 := New(Config{}) // no key: nothing could be read
 	_, err1 := New(Config{APIKey: "k", MaxRetries: -1})
 	_, err2 := ParseBaseURL("https://user:pass@api.onomondo.com")
 	c, _ := New(Config{APIKey: "k"})
 	_, err3 := c.ReadUsage(context.Background(), UsageQuery{Limit: 5000}, nil)
 	_, err4 := c.ReadUsage(context.Background(), UsageQuery{MaxRecords: -1}, nil)
-	for _, err := range []error{err1, err2, err3, err4} {
+	for _, err := range []error{err0, err1, err2, err3, err4} {
 		if err == nil {
 			t.Fatal("no error")
 		}

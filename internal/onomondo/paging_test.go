@@ -9,6 +9,12 @@ import (
 	"testing"
 )
 
+// answers is a memServer handler that answers request n with bodies[n-1]
+// (the last body from then on), each a 200 with JSON.
+func answers(bodies ...string) func(w http.ResponseWriter, r *http.Request, n int) {
+	return func(w http.ResponseWriter, _ *http.Request, n int) { writeJSON(w, 200, bodies[min(n, len(bodies))-1]) }
+}
+
 // records is the JSON list of records first..first+n-1 of page().
 func records(first, n int) string {
 	p := page(n, first, "")
@@ -64,13 +70,7 @@ func TestFullPageMustSayWhereTheNextIs(t *testing.T) {
 	// page of 3 that says nothing more is as full as the pages before it.
 	t.Run("as full as the server's own pages", func(t *testing.T) {
 		bubble(t, func(t *testing.T) {
-			s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
-				if n == 1 {
-					writeJSON(w, 200, `{"usage":`+records(0, 3)+`,"pagination":{"has_more":true,"next_page":"c2"}}`)
-					return
-				}
-				writeJSON(w, 200, `{"usage":`+records(3, 3)+`,"pagination":{}}`)
-			})
+			s := newMemServer(answers(`{"usage":`+records(0, 3)+`,"pagination":{"has_more":true,"next_page":"c2"}}`, `{"usage":`+records(3, 3)+`,"pagination":{}}`))
 			c, _ := s.client(t)
 			_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 5})
 			if err == nil || !strings.Contains(err.Error(), "page 2 holds 3 records, as many as earlier pages of this read that said more follow") {
@@ -86,13 +86,7 @@ func TestFullPageMustSayWhereTheNextIs(t *testing.T) {
 // past the records left out), with a warning.
 func TestPageLargerThanAskedIsRead(t *testing.T) {
 	bubble(t, func(t *testing.T) {
-		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				writeJSON(w, 200, page(5, 0, "c2"))
-				return
-			}
-			writeJSON(w, 200, page(2, 5, ""))
-		})
+		s := newMemServer(answers(page(5, 0, "c2"), page(2, 5, "")))
 		c, _ := s.client(t)
 		got, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 2})
 		if err != nil || len(got) != 7 || res.Pages != 2 {
@@ -112,13 +106,7 @@ func TestPageLargerThanAskedIsRead(t *testing.T) {
 	})
 	// Within the maximum, a larger page counts whole and the read goes on.
 	bubble(t, func(t *testing.T) {
-		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				writeJSON(w, 200, page(3, 0, "c2"))
-				return
-			}
-			writeJSON(w, 200, page(2, 3, "c3"))
-		})
+		s := newMemServer(answers(page(3, 0, "c2"), page(2, 3, "c3")))
 		c, _ := s.client(t)
 		got, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 2, MaxRecords: 5})
 		if err != nil || len(got) != 5 || res.NextPage != "c3" || len(res.Warnings) != 0 {

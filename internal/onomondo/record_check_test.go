@@ -88,13 +88,7 @@ func TestRecordsAsAskedForAreRead(t *testing.T) {
 // outside the period is counted, and the read's warning names it.
 func TestRecordsJustOutsideThePeriodAreWarnings(t *testing.T) {
 	bubble(t, func(t *testing.T) {
-		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				writeJSON(w, 200, `{"usage":[{"time":"2025-02-28 22:00:00","sim_id":"000000042","bytes":1},{"time":"2025-03-10 00:00:00","bytes":2}],"pagination":{"next_page":"c2"}}`)
-				return
-			}
-			writeJSON(w, 200, usagePage(`{"time":"2025-04-01 13:30:00","sim_id":"000000007","bytes":4}`, `{"time":"2025-04-01 00:00:00","bytes":8}`))
-		})
+		s := newMemServer(answers(`{"usage":[{"time":"2025-02-28 22:00:00","sim_id":"000000042","bytes":1},{"time":"2025-03-10 00:00:00","bytes":2}],"pagination":{"next_page":"c2"}}`, usagePage(`{"time":"2025-04-01 13:30:00","sim_id":"000000007","bytes":4}`, `{"time":"2025-04-01 00:00:00","bytes":8}`)))
 		c, _ := s.client(t)
 		got, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025-03"}}, Limit: 2})
 		if err != nil || len(got) != 4 {

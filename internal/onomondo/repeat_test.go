@@ -55,13 +55,7 @@ func TestRecordRepeatedAtAPageBoundaryIsCountedOnce(t *testing.T) {
 // count.
 func TestRecordRepeatedWithOtherValuesIsAnError(t *testing.T) {
 	bubble(t, func(t *testing.T) {
-		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				writeJSON(w, 200, `{"usage":[{"time":"2025-03-01 00:00:00","bill_id":"b1","sim_id":"000000001","bytes":10}],"pagination":{"next_page":"c2"}}`)
-				return
-			}
-			writeJSON(w, 200, `{"usage":[{"time":"2025-03-01 00:00:00","bill_id":"b1","sim_id":"000000001","bytes":11}],"pagination":{"has_more":false}}`)
-		})
+		s := newMemServer(answers(`{"usage":[{"time":"2025-03-01 00:00:00","bill_id":"b1","sim_id":"000000001","bytes":10}],"pagination":{"next_page":"c2"}}`, `{"usage":[{"time":"2025-03-01 00:00:00","bill_id":"b1","sim_id":"000000001","bytes":11}],"pagination":{"has_more":false}}`))
 		c, _ := s.client(t)
 		_, err := c.ReadUsage(context.Background(), UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 1}, func([]Record) error { return nil })
 		var e *Error
@@ -75,13 +69,7 @@ func TestRecordRepeatedWithOtherValuesIsAnError(t *testing.T) {
 // by the same rule.
 func TestTagTotalPagesCountABoundaryRepeatOnce(t *testing.T) {
 	bubble(t, func(t *testing.T) {
-		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				writeJSON(w, 200, `{"usage":[{"bill_id":"b1","bytes":10},{"bill_id":"b2","bytes":20}],"pagination":{"next_page":"c2"}}`)
-				return
-			}
-			writeJSON(w, 200, `{"usage":[{"bill_id":"b2","bytes":20},{"bill_id":"b3","bytes":40}],"pagination":{"has_more":false}}`)
-		})
+		s := newMemServer(answers(`{"usage":[{"bill_id":"b1","bytes":10},{"bill_id":"b2","bytes":20}],"pagination":{"next_page":"c2"}}`, `{"usage":[{"bill_id":"b2","bytes":20},{"bill_id":"b3","bytes":40}],"pagination":{"has_more":false}}`))
 		c, _ := s.client(t)
 		got, err := c.GetTagTotal(context.Background(), "3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f")
 		if err != nil || got.Bytes != 70 || got.Pages != 2 {

@@ -398,10 +398,11 @@ func (c *Client) classify(ctx, actx context.Context, err error) ErrorKind {
 }
 
 // httpError completes a non-2xx error with the API's error code and a
-// redacted snippet of anything that is not the API's JSON error shape.
+// redacted snippet of anything that is not the API's JSON error shape (the
+// snippet is redacted here, before it is shortened).
 func (c *Client) httpError(e *Error, body []byte) *Error {
 	if code, ok := parseErrorCode(body); ok {
-		e.Code = c.redact.cut(code, maxCodeLen)
+		e.Code = code // redacted and shortened with the rest of the error (redactor.seal)
 	} else if len(body) > 0 {
 		e.Snippet = c.redact.snippet(body)
 	}

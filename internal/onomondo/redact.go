@@ -139,8 +139,9 @@ func (r redactor) warnings(ws []Warning) []Warning {
 }
 
 // seal redacts every server string of an error a read returns: an
-// *Error's endpoint (a next_page cursor is the server's), code, snippet,
-// resource and cause; the text of any other error.
+// *Error's endpoint (a next_page cursor is the server's), code (then
+// shortened) and cause; the text of any other error. (A snippet
+// is redacted when it is taken, before it is shortened: redactor.snippet.)
 func (r redactor) seal(err error) error {
 	var e *Error
 	if !errors.As(err, &e) {
@@ -148,8 +149,6 @@ func (r redactor) seal(err error) error {
 	}
 	e.Endpoint = r.text(e.Endpoint)
 	e.Code = r.cut(e.Code, maxCodeLen)
-	e.Snippet = r.text(e.Snippet)
-	e.Resource = r.text(e.Resource)
 	e.Err = r.err(e.Err)
 	return err
 }

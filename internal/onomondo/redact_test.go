@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -142,4 +143,33 @@ func TestKeyRedactedFromLoggedHeaders(t *testing.T) {
 func readUsage(c *Client) error {
 	_, err := c.ReadUsage(context.Background(), UsageQuery{Filters: []Filter{{"time", "2025"}}}, func([]Record) error { return nil })
 	return err
+}
+
+// TestErrorBodyReadOnlyInPart: of an error answer only the start is read (4
+// KiB and the key's length, to quote it redacted), however large the page a
+// proxy sends: a 32 MiB error page costs no 32 MiB of memory.
+func TestErrorBodyReadOnlyInPart(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		chunk := []byte(strings.Repeat("<p>gateway error</p>", 1000))
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(502)
+			for written := 0; written < 32<<20; written += len(chunk) {
+				if _, err := w.Write(chunk); err != nil {
+					return // the client stopped reading
+				}
+			}
+		})
+		c, _ := s.client(t, func(c *Config) { c.MaxRetries = 0 })
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		err := readUsage(c)
+		runtime.ReadMemStats(&after)
+		if err == nil || !strings.Contains(err.Error(), "HTTP 502") {
+			t.Fatalf("err = %v", err)
+		}
+		if grew := after.TotalAlloc - before.TotalAlloc; grew > 8<<20 {
+			t.Errorf("reading the error page allocated %d MiB", grew>>20)
+		}
+	})
 }

@@ -669,6 +669,7 @@ func TestBadBodies(t *testing.T) {
 		{"field of the wrong type", "application/json", `{"usage":[{"bytes":1,"network_type":5}],"pagination":{"has_more":false}}`, `record 1 of the page: `},
 		{"repeated key", "application/json", `{"usage":[],"usage":[],"pagination":{"has_more":false}}`, `duplicate`},
 		{"not a page", "application/json", `{"something":"else"}`, `neither a "usage" list`},
+		{"not an object", "application/json", `[{"bytes":1}]`, `the body is a JSON array, expected an object`},
 		{"trailing garbage", "application/json", page(1, 0, "") + "}", "unexpected data after"},
 	}
 	for _, tc := range cases {

@@ -107,8 +107,8 @@ var maxReadPages = 100_000
 // a cursor or an offset.
 //
 // It refuses to loop: a cursor seen before, a page whose items repeat an
-// earlier page's (fresh cursors over the same records), an offset that does
-// not advance, a read that switches between cursor and offset paging, a
+// earlier page's (fresh cursors over the same records), a read that
+// switches between cursor and offset paging, a
 // run of pages that add nothing while claiming more, or more than maxPages
 // pages are errors that name the page. The repeat check keeps one digest
 // per page, not the items.
@@ -206,10 +206,7 @@ func paginate[T any](
 		if empty >= maxEmptyPages {
 			return res, pagingError(page, fmt.Errorf("%d pages in a row held no records to count (none, or only repeats of the page before) but said more follow", empty))
 		}
-		if p.ByOffset {
-			if p.NextOffset <= at.Offset {
-				return res, pagingError(page, fmt.Errorf("page %d (offset %d) says more follow from offset %d: the read would not advance", page, at.Offset, p.NextOffset))
-			}
+		if p.ByOffset { // offsetPage says more follow only after items: NextOffset advances
 			at = Position{Offset: p.NextOffset}
 			res.Pagination = Pagination{HasMore: true}
 			continue

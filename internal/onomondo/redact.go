@@ -140,12 +140,14 @@ func (r redactor) warnings(ws []Warning) []Warning {
 
 // seal redacts every server string of an error a read returns: an
 // *Error's endpoint (a next_page cursor is the server's), code (then
-// shortened) and cause; the text of any other error. (A snippet
-// is redacted when it is taken, before it is shortened: redactor.snippet.)
+// shortened) and cause. (A snippet is redacted when it is taken, before it
+// is shortened: redactor.snippet.) Every error that holds what a server
+// sent is an *Error; any other comes from the caller (its visit function)
+// and is returned as is.
 func (r redactor) seal(err error) error {
 	var e *Error
 	if !errors.As(err, &e) {
-		return r.err(err)
+		return err
 	}
 	e.Endpoint = r.text(e.Endpoint)
 	e.Code = r.cut(e.Code, maxCodeLen)

@@ -123,7 +123,7 @@ func TestKeyRedactedWhereverTheServerEchoesIt(t *testing.T) {
 func TestKeyRedactedFromLoggedHeaders(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
+			if n <= 2 { // the second wait is 2 s: logged at INFO
 				w.Header().Set("X-Ratelimit-Reset", r.Header.Get("Authorization"))
 				writeJSON(w, 429, `{"error":"rate_limited"}`)
 				return
@@ -134,8 +134,9 @@ func TestKeyRedactedFromLoggedHeaders(t *testing.T) {
 		if err := readUsage(c); err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(log.all(), redactedMark) {
-			t.Errorf("the wait's log line does not quote the header redacted:\n%s", log.all())
+		if !strings.Contains(log.all(), "DEBUG Onomondo API: waiting (rate limited (429); x-ratelimit-reset \"<redacted>\"") ||
+			!strings.Contains(log.all(), "INFO Onomondo API: waiting 2s (rate limited (429); x-ratelimit-reset \"<redacted>\"") {
+			t.Errorf("the waits' log lines do not quote the header redacted:\n%s", log.all())
 		}
 	})
 }
@@ -170,6 +171,25 @@ func TestErrorBodyReadOnlyInPart(t *testing.T) {
 		}
 		if grew := after.TotalAlloc - before.TotalAlloc; grew > 8<<20 {
 			t.Errorf("reading the error page allocated %d MiB", grew>>20)
+		}
+	})
+}
+
+// TestKeyRedactedFromWarnings: a record that names the key where its SIM
+// should be, just outside the period, is named in the read's warning with
+// the key redacted.
+func TestKeyRedactedFromWarnings(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 200, usagePage(`{"time":"2025-04-01 02:00:00","sim_id":"`+r.Header.Get("Authorization")+`","bytes":1}`))
+		})
+		c, _ := s.client(t)
+		_, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025-03"}}})
+		if err != nil || len(res.Warnings) != 1 {
+			t.Fatalf("%+v, %v", res.Warnings, err)
+		}
+		if w := res.Warnings[0].Detail; strings.Contains(w, testKey[:10]) || !strings.Contains(w, `SIM "<redacted>"`) {
+			t.Errorf("warning %q: want the key redacted", w)
 		}
 	})
 }

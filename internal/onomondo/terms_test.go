@@ -73,4 +73,12 @@ func TestClientErrorsSpeakTheClientsWords(t *testing.T) {
 	if !errors.Is(err2, ErrCredentialsInURL) || strings.Contains(err2.Error(), "pass") {
 		t.Errorf("credentials in the URL: %v", err2)
 	}
+	for err, want := range map[error]string{
+		err0: "no API key", err1: "MaxRetries must be 0 or more, got -1",
+		err3: "the page size (Limit) must be between 1 and 1000, got 5000", err4: "MaxRecords must be 0 (no maximum) or more, got -1",
+	} {
+		if err.Error() != want {
+			t.Errorf("error %q, want %q", err, want)
+		}
+	}
 }

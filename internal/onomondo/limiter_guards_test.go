@@ -80,3 +80,23 @@ func TestA429HoldsEveryReader(t *testing.T) {
 		}
 	})
 }
+
+// TestRateLimiterKeepsTheNewerReportWithoutAReset: with no usable reset
+// (headers stripped of it), the answer to a later request replaces the
+// budget, and an older answer arriving after it does not raise it again.
+func TestRateLimiterKeepsTheNewerReportWithoutAReset(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		l := NewRateLimiter()
+		h := func(remaining string) http.Header {
+			return http.Header{"X-Ratelimit-Limit": {"10"}, "X-Ratelimit-Remaining": {remaining}}
+		}
+		ctx := waitCtx(t, time.Minute)
+		t1, _, _ := l.Acquire(ctx)
+		t2, _, _ := l.Acquire(ctx)
+		l.Release(t2, h("3"))
+		l.Release(t1, h("9")) // the older request's answer, arriving late
+		if l.remaining != 3 {
+			t.Errorf("remaining %d, want 3: an older answer raised the budget", l.remaining)
+		}
+	})
+}

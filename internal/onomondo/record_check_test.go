@@ -88,21 +88,21 @@ func TestRecordsAsAskedForAreRead(t *testing.T) {
 // outside the period is counted, and the read's warning names it.
 func TestRecordsJustOutsideThePeriodAreWarnings(t *testing.T) {
 	bubble(t, func(t *testing.T) {
-		s := newMemServer(answers(`{"usage":[{"time":"2025-02-28 22:00:00","sim_id":"000000042","bytes":1},{"time":"2025-03-10 00:00:00","bytes":2}],"pagination":{"next_page":"c2"}}`, usagePage(`{"time":"2025-04-01 13:30:00","sim_id":"000000007","bytes":4}`, `{"time":"2025-04-01 00:00:00","bytes":8}`)))
+		s := newMemServer(answers(`{"usage":[{"time":"2025-02-28 22:00:00","sim_id":"000000042","bytes":1},{"time":"2025-03-10 00:00:00","bytes":2}],"pagination":{"next_page":"c2"}}`, usagePage(`{"time":"2025-04-01 13:30:00","sim_id":"000000007","bytes":4}`, `{"time":"2025-04-01 00:00:00","bytes":8}`, `{"time":"2025-04-01 01:00:00","bytes":16}`)))
 		c, _ := s.client(t)
 		got, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025-03"}}, Limit: 2})
-		if err != nil || len(got) != 4 {
-			t.Fatalf("%d records, %v: want all four counted", len(got), err)
+		if err != nil || len(got) != 5 {
+			t.Fatalf("%d records, %v: want all five counted", len(got), err)
 		}
 		if len(res.Warnings) != 1 {
 			t.Fatalf("warnings %+v, want one", res.Warnings)
 		}
 		w := res.Warnings[0]
 		for _, want := range []string{
-			"3 record(s) lie outside the period 2025-03 [2025-03-01T00:00:00Z, 2025-04-01T00:00:00Z), by at most 13h30m0s",
+			"4 record(s) lie outside the period 2025-03 [2025-03-01T00:00:00Z, 2025-04-01T00:00:00Z), by at most 13h30m0s",
 			`record 1 of page 1 (time "2025-02-28 22:00:00", SIM "000000042")`,
 			`record 1 of page 2 (time "2025-04-01 13:30:00", SIM "000000007")`,
-			`record 2 of page 2 (time "2025-04-01 00:00:00")`,
+			`record 2 of page 2 (time "2025-04-01 00:00:00"); and 1 more.`,
 			"time zone",
 		} {
 			if !strings.Contains(w.Detail, want) {

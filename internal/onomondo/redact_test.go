@@ -91,6 +91,9 @@ func TestKeyRedactedWhereverTheServerEchoesIt(t *testing.T) {
 			_, err := c.ReadUsage(context.Background(), UsageQuery{SIM: "000000042"}, func([]Record) error { return nil })
 			return err
 		}},
+		{"a SIM id quoted in an answer about another SIM", func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 200, `{"id":"`+r.Header.Get("Authorization")+`"}`)
+		}, func(c *Client) error { _, _, err := c.GetSIM(context.Background(), "000000042"); return err }},
 		{"a SIM id quoted in a paging error", func(w http.ResponseWriter, r *http.Request, n int) {
 			id := strings.Repeat("a", 60) + r.Header.Get("Authorization")
 			writeJSON(w, 200, `{"sims":[{"id":"`+id+`"},{"id":"`+id+`"}],"pagination":{"has_more":false}}`)

@@ -17,6 +17,9 @@ func TestRecordRepeatedAtAPageBoundaryIsCountedOnce(t *testing.T) {
 		a = `{"time":"2025-03-01 00:00:00","bill_id":"b1","session_id":"s1","sim_id":"000000001","bytes":10}`
 		b = `{"time":"2025-03-01 00:15:00","bill_id":"b2","session_id":"s1","sim_id":"000000001","bytes":20}`
 		c = `{"time":"2025-03-01 00:30:00","bill_id":"b3","session_id":"s1","sim_id":"000000001","bytes":40}`
+		// The same session, no bill_id: the time tells the two apart.
+		s1 = `{"time":"2025-03-01 00:45:00","session_id":"s1","sim_id":"000000001","bytes":40}`
+		s2 = `{"time":"2025-03-01 01:00:00","session_id":"s1","sim_id":"000000001","bytes":40}`
 		// group=hours records: no bill_id or session_id; the whole value is the identity.
 		h1 = `{"time":"2025-03-01 01:00:00","sim_id":"000000001","country_code":"dk","bytes":100}`
 		h2 = `{"time":"2025-03-01 01:00:00","sim_id":"000000001","country_code":"se","bytes":100}`
@@ -26,7 +29,8 @@ func TestRecordRepeatedAtAPageBoundaryIsCountedOnce(t *testing.T) {
 		`{"usage":[` + b + `,` + c + `],"pagination":{"next_page":"c3"}}`,   // b again
 		`{"usage":[` + c + `,` + h1 + `],"pagination":{"next_page":"c4"}}`,  // c again
 		`{"usage":[` + h1 + `,` + h2 + `],"pagination":{"next_page":"c5"}}`, // h1 again; h2 differs by country only
-		`{"usage":[` + a + `],"pagination":{"has_more":false}}`,             // a, from page 1: not a boundary repeat
+		`{"usage":[` + a + `,` + s1 + `],"pagination":{"next_page":"c6"}}`,  // a, from page 1: not a boundary repeat
+		`{"usage":[` + s2 + `],"pagination":{"has_more":false}}`,            // s2 is not s1
 	}
 	bubble(t, func(t *testing.T) {
 		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, pages[n-1]) })
@@ -39,8 +43,8 @@ func TestRecordRepeatedAtAPageBoundaryIsCountedOnce(t *testing.T) {
 		for _, r := range got {
 			sum += r.Bytes.Value
 		}
-		if len(got) != 6 || sum != 10+20+40+100+100+10 || res.Records != 6 {
-			t.Fatalf("%d records, %d bytes (result %d): want a, b, c, h1, h2 and a again, each boundary repeat once", len(got), sum, res.Records)
+		if len(got) != 8 || sum != 10+20+40+100+100+10+40+40 || res.Records != 8 {
+			t.Fatalf("%d records, %d bytes (result %d): want a, b, c, h1, h2, a again, s1 and s2, each boundary repeat once", len(got), sum, res.Records)
 		}
 		for _, want := range []string{"INFO Onomondo API: 1 record(s) of page 2 repeat records of page 1", "page 3 repeat records of page 2", "page 4 repeat records of page 3"} {
 			if !strings.Contains(log.all(), want) {

@@ -77,3 +77,30 @@ func TestTagTotalUnitsAndCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestPagedTagTotalChecks: a paged usage list is summed over its pages,
+// and the sum is checked like a single page's: a number beside it that
+// disagrees with the whole list is ambiguous, and a sum beyond 64 bits is
+// an error, not a wrapped number.
+func TestPagedTagTotalChecks(t *testing.T) {
+	for _, tc := range []struct {
+		pages []string
+		want  string
+	}{
+		{[]string{`{"total_bytes":15,"usage":[{"bill_id":"b1","bytes":10}],"pagination":{"next_page":"c2"}}`,
+			`{"usage":[{"bill_id":"b2","bytes":7}],"pagination":{"has_more":false}}`},
+			`"total_bytes" says 15 bytes but the "usage" records add up to 17: the total is ambiguous`},
+		{[]string{`{"usage":[{"bill_id":"b1","bytes":9223372036854775807}],"pagination":{"next_page":"c2"}}`,
+			`{"usage":[{"bill_id":"b2","bytes":1}],"pagination":{"has_more":false}}`},
+			`the "usage" records' bytes overflow a 64-bit total`},
+	} {
+		bubble(t, func(t *testing.T) {
+			s := newMemServer(answers(tc.pages...))
+			c, _ := s.client(t)
+			got, err := c.GetTagTotal(context.Background(), "3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f")
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "GET /usage/tag-total/") {
+				t.Errorf("%+v, %v; want an error with %q", got, err, tc.want)
+			}
+		})
+	}
+}

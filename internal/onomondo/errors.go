@@ -234,11 +234,8 @@ func IsNotFound(err error) bool {
 }
 
 // IsCanceled reports whether err comes from a cancelled context.
+// (A KindCanceled *Error wraps context.Canceled.)
 func IsCanceled(err error) bool {
-	var e *Error
-	if errors.As(err, &e) && e.Kind == KindCanceled {
-		return true
-	}
 	return errors.Is(err, context.Canceled)
 }
 

@@ -3,6 +3,7 @@ package onomondo
 import (
 	"context"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,13 +26,17 @@ func TestPacingCountsRequestsInFlight(t *testing.T) {
 			}
 			pagedUsage(w, r, 3)
 		})
-		c, _ := s.client(t)
+		c, log := s.client(t)
 		if err := readUsage(c); err != nil { // one read first: the limiter learns the budget
 			t.Fatal(err)
 		}
 		readInParallel(t, c)
 		if ws.limited != 0 {
 			t.Errorf("%d of %d requests were answered 429", ws.limited, len(s.requests()))
+		}
+		// The readers that waited for the next window were told why, at INFO.
+		if !strings.Contains(log.all(), "INFO Onomondo API: waiting 1m0") || !strings.Contains(log.all(), "(pacing: the rate-limit budget is spent until the window resets)") {
+			t.Errorf("the pacing waits were not logged at INFO:\n%s", log.all())
 		}
 	})
 }

@@ -116,6 +116,16 @@ func TestPageLargerThanAskedIsRead(t *testing.T) {
 			t.Errorf("page 2 asked %q, want the 2 records still wanted", q)
 		}
 	})
+	// Cut on a later page: the records up to the maximum, counting the
+	// pages before.
+	bubble(t, func(t *testing.T) {
+		s := newMemServer(answers(page(2, 0, "c2"), page(2, 2, "c3"), page(3, 4, "c4")))
+		c, _ := s.client(t)
+		got, res, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 2, MaxRecords: 5})
+		if err != nil || len(got) != 5 || got[4].Bytes.Value != 5 || res.NextPage != "" || len(res.Warnings) != 1 {
+			t.Fatalf("%d records, %+v, %v: want the first of page 3's three", len(got), res, err)
+		}
+	})
 	// A page far beyond anything the API sends is not a page.
 	bubble(t, func(t *testing.T) {
 		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) { writeJSON(w, 200, page(maxPageRecords+1, 0, "")) })
@@ -140,7 +150,7 @@ func TestReadStopsAtThePageCap(t *testing.T) {
 		c, _ := s.client(t)
 		_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 2})
 		var e *Error
-		if !errors.As(err, &e) || e.Kind != KindPaging || !strings.Contains(err.Error(), "the read reached 50 pages, the most one read may take") {
+		if !errors.As(err, &e) || e.Kind != KindPaging || e.Page != 50 || !strings.Contains(err.Error(), "(page 50): the read reached 50 pages, the most one read may take") {
 			t.Fatalf("err = %v", err)
 		}
 		if n := len(s.requests()); n != 50 {

@@ -17,6 +17,7 @@ func TestUnambiguousAnswersAreRead(t *testing.T) {
 		want []Record
 	}{
 		{"204 No Content", func(w http.ResponseWriter) { w.WriteHeader(http.StatusNoContent) }, nil},
+		{"another 2xx (299)", func(w http.ResponseWriter) { writeJSON(w, 299, usagePage(`{"bytes":4}`)) }, []Record{{Bytes: Bytes(4)}}},
 		{"200 with an empty body", func(w http.ResponseWriter) { writeJSON(w, 200, "") }, nil},
 		{"200 with only white space", func(w http.ResponseWriter) { writeJSON(w, 200, " \n") }, nil},
 		{"ids as JSON numbers", func(w http.ResponseWriter) {

@@ -82,3 +82,18 @@ func TestClientErrorsSpeakTheClientsWords(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorWordingDetails: the headline of a 500, and the resource named in
+// a 404 with its first letter in upper case.
+func TestErrorWordingDetails(t *testing.T) {
+	if s := (&Error{Kind: KindHTTP, Status: 500}).Summary(); s != "Onomondo API server error" {
+		t.Errorf("HTTP 500: %q", s)
+	}
+	for resource, want := range map[string]string{
+		`tag "3f2b"`: `Tag "3f2b" was not found`, "": "The requested item was not found", `SIM "000000042"`: `SIM "000000042" was not found`,
+	} {
+		if d := (&Error{Kind: KindHTTP, Status: 404, Resource: resource}).Detail(); !strings.Contains(d, want) {
+			t.Errorf("404 about %q: %q lacks %q", resource, d, want)
+		}
+	}
+}

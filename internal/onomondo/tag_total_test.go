@@ -52,6 +52,7 @@ func TestTagTotalUnitsAndCounts(t *testing.T) {
 		{`{"count":2,"total":2,"usage":[{"bytes":10},{"bytes":5}]}`, 15, "usage[]"},
 		{`{"total":2,"usage":[{"bytes":10},{"bytes":5}],"pagination":{"has_more":false}}`, 15, "usage[]"},
 		{`{"count":2,"total":15,"usage":[{"bytes":10},{"bytes":5}]}`, 15, "usage[]"},
+		{`{"count":3,"total":3,"usage":[{"bytes":10},{"bytes":5}]}`, 15, "usage[]"}, // total is count: a count, whatever the list holds
 		{`{"total":1,"unit":"MB","usage":[{"bytes":600000},{"bytes":400000}]}`, 1_000_000, "usage[]"},
 	}
 	for _, tc := range ok {

@@ -120,6 +120,8 @@ type Server struct {
 
 	reqMu sync.Mutex
 	reqs  []*Request
+
+	sms smsStore // GET /sms/usage/ (sms.go)
 }
 
 // Request is what the Server saw of one request. The Authorization header
@@ -428,6 +430,9 @@ func (s *Server) answer(b []byte, r *http.Request, q url.Values, authorized bool
 	}
 	if r.URL.Path == "/sims" || strings.HasPrefix(r.URL.Path, "/sims/") {
 		return s.sims(b, r.URL.Path, q, enc)
+	}
+	if sim, ok := strings.CutPrefix(r.URL.Path, "/sms/usage/"); ok && !strings.Contains(sim, "/") {
+		return s.smsUsage(b, sim, q)
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/usage")
 	switch {

@@ -61,7 +61,8 @@ const smsLoopMessages = 1200
 // SMSLog returns the deterministic SMS log of f, sorted by time: from the
 // day of f's first usage record to the day of its last. Every fourth SIM,
 // and every SIM without usage, sends and receives no SMS; the others a few
-// a day, mostly outgoing and delivered, some failed, pending or expired.
+// a day, mostly outgoing and delivered (92%), some failed (3%), pending
+// (3%) or expired (2%).
 // The second SIM runs into a send loop two thirds into the span: 1200
 // outgoing messages in an hour, most of them failed.
 func SMSLog(f *Fleet) []SMS {
@@ -116,11 +117,11 @@ func newSMS(rng *prng, sim SIM, home Record, at time.Time, incoming bool, status
 	m.Status = status
 	if status == "" {
 		switch p := rng.intn(100); {
-		case p < 85:
-			m.Status = "success"
 		case p < 92:
+			m.Status = "success"
+		case p < 95:
 			m.Status = "failed"
-		case p < 96:
+		case p < 98:
 			m.Status = "pending"
 		default:
 			m.Status = "expired"

@@ -70,8 +70,8 @@ func (d *SmsUsageDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Validators: []validator.String{simIDValidator()},
 			},
 			"day": schema.StringAttribute{
-				MarkdownDescription: "One UTC day, `YYYY-MM-DD`, sent as the API's `timestamp`: one request per 1000 " +
-					"messages. For today in a CI plan use `formatdate(\"YYYY-MM-DD\", plantimestamp())`. A day that begins " +
+				MarkdownDescription: "One UTC day, `YYYY-MM-DD`, sent as the API's `timestamp`: one request, and one more " +
+					"per 1000 messages. For today in a CI plan use `formatdate(\"YYYY-MM-DD\", plantimestamp())`. A day that begins " +
 					"after the time of the read is an error (nothing can have been sent in it yet, and the provider does not " +
 					"report a period it did not read as zero). Exactly one of `day`, `time` and `since` is required.",
 				Optional:   true,

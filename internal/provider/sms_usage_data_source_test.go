@@ -446,3 +446,43 @@ output "failures_under_5_percent" {
 	}
 	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
 }
+
+// The alarm guide's SMS alarm (examples/sms-alarm/sms.tf) as written, on
+// the send loop's day and month: the warning names the loop's SIM and the
+// output precondition fails the plan; on a quiet day and month it passes.
+func TestSmsUsageDataSource_AlarmGuideExample(t *testing.T) {
+	srv, url := newFake(t, fakeapi.Options{})
+	b, err := os.ReadFile("../../examples/sms-alarm/sms.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	config := func(day, month string) string {
+		src := strings.Replace(string(b), `formatdate("YYYY-MM-DD", plantimestamp())`, fmt.Sprintf("%q", day), 1)
+		return providerBlock(url) + strings.Replace(src, `formatdate("YYYY-MM", plantimestamp())`, fmt.Sprintf("%q", month), 1)
+	}
+	loop := countSMS(srv.SMS(), "", monthDays("2025-03"), nil)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      config(smsLoopDay, "2025-03"),
+				ExpectError: regexp.MustCompile(fmt.Sprintf(`%d of %d SMS failed this month \(\d+\.\d%%\), 5%% or more`, loop.byStatus["failed"], loop.count)),
+			},
+			{
+				Config: config("2025-01-15", "2025-01"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("sims_in_an_sms_loop", knownvalue.MapExact(map[string]knownvalue.Check{})),
+				},
+			},
+			{
+				// The warning alone: the loop's day in a quiet month.
+				Config: config(smsLoopDay, "2025-01"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("sims_in_an_sms_loop", knownvalue.MapExact(map[string]knownvalue.Check{
+						srv.Fleet().SIMs[1].ID: knownvalue.Int64Exact(countSMS(srv.SMS(), srv.Fleet().SIMs[1].ID, []string{smsLoopDay}, nil).count),
+					})),
+				},
+			},
+		},
+	})
+}

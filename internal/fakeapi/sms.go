@@ -1,7 +1,6 @@
 package fakeapi
 
 import (
-	"encoding/json"
 	"net/url"
 	"slices"
 	"strconv"
@@ -247,30 +246,22 @@ func parseSMSQuery(v url.Values) (smsQuery, *apiError) {
 	return q, nil
 }
 
-// smsJSON is a message as the API sends it.
-type smsJSON struct {
-	Time        string `json:"time"`
-	SimID       string `json:"sim_id"`
-	ICCID       string `json:"iccid"`
-	Direction   string `json:"direction"`
-	Status      string `json:"status"`
-	RetriesLeft int    `json:"retries_left"`
-	ID          string `json:"id"`
-	SessionID   string `json:"session_id"`
-	Network     struct {
-		MCC string `json:"mcc"`
-		MNC string `json:"mnc"`
-	} `json:"network"`
-}
-
-type smsPageJSON struct {
-	Data       []smsJSON `json:"data"`
-	Pagination struct {
-		Count  int `json:"count"`
-		Limit  int `json:"limit"`
-		Offset int `json:"offset"`
-		Total  int `json:"total"`
-	} `json:"pagination"`
+// appendSMS appends m as the API writes a message. Every value is ASCII
+// (UUIDs, digits, fixed words), which strconv quotes as JSON does.
+func appendSMS(b []byte, m SMS) []byte {
+	b = append(b, '{')
+	for i, kv := range [...][2]string{{"time", m.Time.Format("2006-01-02T15:04:05.000Z")}, {"sim_id", m.SimID}, {"iccid", m.ICCID},
+		{"direction", m.Direction}, {"status", m.Status}, {"id", m.ID}, {"session_id", m.SessionID}} {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(strconv.AppendQuote(b, kv[0]), ':')
+		b = strconv.AppendQuote(b, kv[1])
+	}
+	b = strconv.AppendInt(append(b, `,"retries_left":`...), int64(m.RetriesLeft), 10)
+	b = strconv.AppendQuote(append(b, `,"network":{"mcc":`...), m.MCC)
+	b = strconv.AppendQuote(append(b, `,"mnc":`...), m.MNC)
+	return append(b, "}}"...)
 }
 
 // smsUsage answers GET /sms/usage/ (simPath "") and GET
@@ -310,17 +301,19 @@ func (s *Server) smsUsage(b []byte, simPath string, v url.Values) ([]byte, *apiE
 		slices.Reverse(list)
 	}
 	page := list[min(q.offset, len(list)):min(q.offset+q.limit, len(list))]
-	out := smsPageJSON{Data: make([]smsJSON, len(page))}
+	b = append(b, `{"data":[`...)
 	for k, m := range page {
-		j := smsJSON{Time: m.Time.Format("2006-01-02T15:04:05.000Z"), SimID: m.SimID, ICCID: m.ICCID, Direction: m.Direction,
-			Status: m.Status, RetriesLeft: m.RetriesLeft, ID: m.ID, SessionID: m.SessionID}
-		j.Network.MCC, j.Network.MNC = m.MCC, m.MNC
-		out.Data[k] = j
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = appendSMS(b, m)
 	}
-	out.Pagination.Count, out.Pagination.Limit, out.Pagination.Offset, out.Pagination.Total = len(page), q.limit, q.offset, len(list)
-	body, err := json.Marshal(out)
-	if err != nil {
-		panic(err) // plain strings and numbers always encode
+	b = append(b, `],"pagination":{"count":`...)
+	for k, n := range [...]int{len(page), q.limit, q.offset, len(list)} {
+		if k > 0 {
+			b = append(b, `,"`+[...]string{"", "limit", "offset", "total"}[k]+`":`...)
+		}
+		b = strconv.AppendInt(b, int64(n), 10)
 	}
-	return append(b, body...), nil
+	return append(b, "}}"...), nil
 }

@@ -1,12 +1,21 @@
 package fakeapi
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
 )
+
+// smsPageJSON is an answer of the SMS endpoints as a client reads it.
+type smsPageJSON struct {
+	Data       []map[string]any `json:"data"`
+	Pagination struct {
+		Count, Limit, Offset, Total int
+	} `json:"pagination"`
+}
 
 // smsPage decodes a 200 answer of the SMS endpoints strictly.
 func smsPage(t *testing.T, rec *httptest.ResponseRecorder) smsPageJSON {
@@ -16,6 +25,11 @@ func smsPage(t *testing.T, rec *httptest.ResponseRecorder) smsPageJSON {
 	}
 	var p smsPageJSON
 	decodeStrict(t, rec.Body.Bytes(), &p)
+	for _, m := range p.Data {
+		if len(m) != 9 || m["network"] == nil {
+			t.Fatalf("message %v: want the 9 documented members", m)
+		}
+	}
 	if p.Pagination.Count != len(p.Data) {
 		t.Fatalf("count %d for %d messages", p.Pagination.Count, len(p.Data))
 	}
@@ -33,7 +47,7 @@ func smsIDs(t *testing.T, h http.Handler, target string, limit int) []string {
 			t.Fatalf("pagination %+v at offset %d", p.Pagination, off)
 		}
 		for _, m := range p.Data {
-			ids = append(ids, m.ID)
+			ids = append(ids, m["id"].(string))
 		}
 		if off+len(p.Data) >= p.Pagination.Total {
 			return ids
@@ -120,9 +134,13 @@ func TestSMSPerSIMAndScope(t *testing.T) {
 	wantError(t, getWithAuth(t, s, "/sms/usage/", "Bearer "+testKey), 401, CodeUnauthorized)
 
 	scoped := New(Options{APIKey: testKey, Fleet: f, RateLimit: 1 << 30, KeyTags: []string{f.Tags[0].ID}})
-	for _, m := range smsPage(t, get(t, scoped, "/sms/usage/?timestamp=2025-02-10")).Data {
-		if got, _ := f.SIMByID(m.SimID); !slices.Contains(got.Tags, f.Tags[0].ID) {
-			t.Fatalf("SIM %s outside the key's tags listed", m.SimID)
+	scopedDay := smsPage(t, get(t, scoped, "/sms/usage/?timestamp=2025-02-10"))
+	if all := smsPage(t, get(t, s, "/sms/usage/?timestamp=2025-02-10")); len(scopedDay.Data) == 0 || len(scopedDay.Data) >= len(all.Data) {
+		t.Fatalf("the key's tags see %d of the day's %d messages", len(scopedDay.Data), len(all.Data))
+	}
+	for _, m := range scopedDay.Data {
+		if got, _ := f.SIMByID(m["sim_id"].(string)); !slices.Contains(got.Tags, f.Tags[0].ID) {
+			t.Fatalf("SIM %s outside the key's tags listed", m["sim_id"])
 		}
 	}
 	for _, x := range f.SIMs {
@@ -158,11 +176,11 @@ func TestAppendSMSDuringARead(t *testing.T) {
 	descBefore := smsPage(t, get(t, s, "/sms/usage/?timestamp="+day+"&limit=5"))
 	added := s.AppendSMS(day, sim, 3)
 	after := smsPage(t, get(t, s, "/sms/usage/?timestamp="+day+"&order=ASC&limit=5"))
-	if !slices.Equal(before.Data, after.Data) || after.Pagination.Total != before.Pagination.Total+3 {
+	if fmt.Sprint(before.Data) != fmt.Sprint(after.Data) || after.Pagination.Total != before.Pagination.Total+3 {
 		t.Fatalf("ASC: the first page changed, or total %d -> %d", before.Pagination.Total, after.Pagination.Total)
 	}
 	desc := smsPage(t, get(t, s, "/sms/usage/?timestamp="+day+"&limit=5&offset=3"))
-	if desc.Data[0] != descBefore.Data[0] {
+	if desc.Data[0]["id"] != descBefore.Data[0]["id"] {
 		t.Fatal("DESC: the newest message did not move 3 offsets on")
 	}
 	last := added[len(added)-1]

@@ -132,24 +132,16 @@ func (d *SmsUsageDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Computed:    true,
 				ElementType: types.StringType,
 			},
-			"records": schema.ListNestedAttribute{
-				MarkdownDescription: "Every message counted, oldest first, day by day; null when `include_records` is " +
-					"`false`. A field the API left out is null. The API returns no message content.",
-				Computed: true,
-				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"time": schema.StringAttribute{Computed: true, MarkdownDescription: "When the message was sent or " +
-						"received, RFC 3339 in UTC, to the second (`2025-09-15T10:07:04Z`)."},
-					"sim_id":       schema.StringAttribute{Computed: true, MarkdownDescription: "9-digit SIM id."},
-					"iccid":        schema.StringAttribute{Computed: true, MarkdownDescription: "ICCID of the SIM."},
-					"direction":    schema.StringAttribute{Computed: true, MarkdownDescription: "`incoming` or `outgoing`, as the API sends it."},
-					"status":       schema.StringAttribute{Computed: true, MarkdownDescription: "Delivery status as the API sends it, such as `success`."},
-					"retries_left": schema.Int64Attribute{Computed: true, MarkdownDescription: "Delivery attempts left."},
-					"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "Message id (UUID)."},
-					"session_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Session id (UUID)."},
-					"mcc":          schema.StringAttribute{Computed: true, MarkdownDescription: "Mobile country code of the network (a string: leading zeros kept)."},
-					"mnc":          schema.StringAttribute{Computed: true, MarkdownDescription: "Mobile network code of the network (a string: `\"06\"` keeps its zero)."},
-				}},
-			},
+			"records": recordsAttribute("Every message counted, oldest first, day by day; null when `include_records` is "+
+				"`false`. A field the API left out is null. The API returns no message content.", map[string]schema.Attribute{
+				"time": schema.StringAttribute{Computed: true, MarkdownDescription: "When the message was sent or " +
+					"received, RFC 3339 in UTC, to the second (`2025-09-15T10:07:04Z`)."},
+				"direction":    schema.StringAttribute{Computed: true, MarkdownDescription: "`incoming` or `outgoing`, as the API sends it."},
+				"status":       schema.StringAttribute{Computed: true, MarkdownDescription: "Delivery status as the API sends it, such as `success`."},
+				"retries_left": schema.Int64Attribute{Computed: true, MarkdownDescription: "Delivery attempts left."},
+				"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "Message id (UUID)."},
+				"session_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Session id (UUID)."},
+			}),
 		}),
 	}
 }
@@ -171,10 +163,6 @@ func (d *SmsUsageDataSource) Read(ctx context.Context, req datasource.ReadReques
 	var m SmsUsageDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {
-		return
-	}
-	if d.client == nil {
-		notConfigured(&resp.Diagnostics)
 		return
 	}
 	p, diags := m.period(time.Now())

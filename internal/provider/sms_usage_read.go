@@ -129,6 +129,10 @@ func (d *smsDay) add(msgs []onomondo.SMS) error {
 // nil with the diagnostics: nothing partial.
 func readSMS(ctx context.Context, client *onomondo.Client, sim string, p smsPeriod, keep bool) (*smsAggregate, diag.Diagnostics) {
 	var diags diag.Diagnostics
+	if client == nil {
+		notConfigured(&diags)
+		return nil, diags
+	}
 	a := &smsAggregate{keep: keep, window: p.window, byStatus: map[string]int64{}, bySim: map[string]int64{}, byDay: map[string]int64{},
 		byDirection: map[string]int64{"incoming": 0, "outgoing": 0}}
 	for _, day := range p.days {

@@ -47,7 +47,7 @@ func smsIDs(msgs []SMS) []string {
 
 // fakeSMSServer serves the fake API in memory; between(n) runs after the
 // fake answered request n.
-func fakeSMSServer(t *testing.T, between func(srv *fakeapi.Server, r *http.Request, n int)) (*fakeapi.Server, *memServer) {
+func fakeSMSServer(between func(srv *fakeapi.Server, r *http.Request, n int)) (*fakeapi.Server, *memServer) {
 	srv := fakeapi.New(fakeapi.Options{APIKey: testKey, RateLimit: 1 << 30})
 	return srv, newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
 		srv.ServeHTTP(w, r)
@@ -62,7 +62,7 @@ func fakeSMSServer(t *testing.T, between func(srv *fakeapi.Server, r *http.Reque
 // and offset from the second.
 func TestReadSMSDayFromTheFake(t *testing.T) {
 	bubble(t, func(t *testing.T) {
-		srv, s := fakeSMSServer(t, nil)
+		srv, s := fakeSMSServer(nil)
 		c, _ := s.client(t)
 		const day = "2025-03-22"
 		got, res, err := readDay(c, SMSQuery{Day: day})
@@ -110,7 +110,7 @@ func TestReadSMSDayMessagesArriveDuringTheRead(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			bubble(t, func(t *testing.T) {
 				var once sync.Once
-				srv, s := fakeSMSServer(t, func(srv *fakeapi.Server, _ *http.Request, _ int) {
+				srv, s := fakeSMSServer(func(srv *fakeapi.Server, _ *http.Request, _ int) {
 					once.Do(func() { srv.AppendSMS(day, srv.Fleet().SIMs[0].ID, 5) })
 				})
 				before := len(fakeDay(srv, day, ""))
@@ -455,7 +455,7 @@ func TestReadSMSDayBadAnswers(t *testing.T) {
 
 func TestReadSMSDayAPIErrors(t *testing.T) {
 	bubble(t, func(t *testing.T) {
-		_, s := fakeSMSServer(t, nil)
+		_, s := fakeSMSServer(nil)
 		c, _ := s.client(t)
 		_, _, err := readDay(c, SMSQuery{SIM: "999999999", Day: "2025-03-01"})
 		if !IsNotFound(err) || !strings.Contains(err.Error(), `SIM "999999999" was not found`) {
@@ -527,6 +527,24 @@ func TestReadSMSDayCursorPaging(t *testing.T) {
 		c, _ = newMemServer(cursorPages(smsMsgs("", "b", "c")...)).client(t)
 		if _, _, err := readDay(c, SMSQuery{Day: "2025-03-01"}); err == nil || !strings.Contains(err.Error(), "have no id") {
 			t.Fatalf("err %v", err)
+		}
+	})
+}
+
+// Terraform's interrupt ends a day's read at once, even in a rate-limit
+// wait of a minute.
+func TestReadSMSDayCancelledDuringAWait(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("x-ratelimit-remaining", "0")
+			w.Header().Set("x-ratelimit-reset", strconv.FormatInt(time.Now().Add(60*time.Second).Unix(), 10))
+			writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
+		})
+		c, _ := s.client(t)
+		start := time.Now()
+		_, err := c.ReadSMSDay(waitCtx(t, 5*time.Second), SMSQuery{Day: "2025-03-01"}, func([]SMS) error { return nil }, func() {})
+		if !IsCanceled(err) || time.Since(start) != 5*time.Second || len(s.requests()) != 1 {
+			t.Fatalf("err %v after %s and %d requests", err, time.Since(start), len(s.requests()))
 		}
 	})
 }

@@ -96,7 +96,8 @@ type SMSDayResult struct {
 	Total int64
 	// OutsideDay counts the messages whose time lies outside the UTC day
 	// asked for, by at most SMSDaySlack (the API may apply timestamp in
-	// another time zone); FirstOutside is the first of them.
+	// another time zone); FirstOutside is the first of them, only its ID
+	// (quoted, redacted and shortened, for a message) and its time.
 	OutsideDay   int
 	FirstOutside SMS
 	// UnreadTimes counts the messages whose time was absent or in no known
@@ -278,7 +279,7 @@ func (r *smsDayRead) fetch(ctx context.Context, at Position, limit, page int) (P
 		case prev == content:
 			r.repeats++
 		default:
-			return p, &errDayMoved{fmt.Sprintf("message %q came again on page %d with other content (its status or retries changed during the read)", m.ID, page)}
+			return p, &errDayMoved{fmt.Sprintf("message %s came again on page %d with other content (its status or retries changed during the read)", r.shown(m.ID), page)}
 		}
 	}
 	if len(p.Items) == 0 && len(ans.msgs) > 0 {
@@ -305,19 +306,25 @@ func (r *smsDayRead) check(msgs []SMS) (dayChecks, error) {
 	for i, m := range msgs {
 		switch {
 		case r.q.SIM != "" && m.SimID != "" && m.SimID != r.q.SIM:
-			return c, fmt.Errorf("message %d of the page (id %q) is of SIM %q, not of SIM %q asked for", i+1, m.ID, m.SimID, r.q.SIM)
+			return c, fmt.Errorf("message %d of the page (id %s) is of SIM %s, not of SIM %q asked for", i+1, r.shown(m.ID), r.shown(m.SimID), r.q.SIM)
 		case m.At.IsZero():
 			c.unread++
 		case m.At.Before(r.from.Add(-SMSDaySlack)) || !m.At.Before(to.Add(SMSDaySlack)):
-			return c, fmt.Errorf("message %d of the page (id %q) is from %s, more than %d hours outside the day %s asked for: the API did not apply timestamp", i+1, m.ID, m.Time, int(SMSDaySlack.Hours()), r.q.Day)
+			return c, fmt.Errorf("message %d of the page (id %s) is from %s, more than %d hours outside the day %s asked for: the API did not apply timestamp", i+1, r.shown(m.ID), m.At.Format(time.RFC3339), int(SMSDaySlack.Hours()), r.q.Day)
 		case m.At.Before(r.from) || !m.At.Before(to):
 			if c.outside == 0 {
-				c.first = m
+				c.first = SMS{ID: r.shown(m.ID), Time: m.At.Format(time.RFC3339Nano), At: m.At}
 			}
 			c.outside++
 		}
 	}
 	return c, nil
+}
+
+// shown is a server string as a message quotes it: the API key redacted
+// (a proxy may echo it anywhere), then shortened, then quoted.
+func (r *smsDayRead) shown(s string) string {
+	return strconv.Quote(shorten(redact(s, r.c.apiKey), 60))
 }
 
 // hashSMS returns a hash of m's id and one of its content.

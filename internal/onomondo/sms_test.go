@@ -330,7 +330,7 @@ func TestReadSMSDayChecksWhatWasAsked(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		c, _ := newMemServer(page(`{"id":"a","time":"2025-02-28T20:00:00.000Z"}`, `{"id":"b","time":"2025-03-01T12:00:00Z"}`, `{"id":"c","time":"yesterday"}`, `{"id":"d"}`)).client(t)
 		got, res, err := readDay(c, SMSQuery{Day: "2025-03-01"})
-		if err != nil || len(got) != 4 || res.OutsideDay != 1 || res.FirstOutside.ID != "a" || res.UnreadTimes != 2 {
+		if err != nil || len(got) != 4 || res.OutsideDay != 1 || res.FirstOutside.ID != `"a"` || res.UnreadTimes != 2 {
 			t.Fatalf("err %v, %d messages, %+v", err, len(got), res)
 		}
 		if got[2].Time != "yesterday" || !got[2].At.IsZero() || got[0].Time != "2025-02-28T20:00:00Z" {
@@ -545,6 +545,31 @@ func TestReadSMSDayCancelledDuringAWait(t *testing.T) {
 		_, err := c.ReadSMSDay(waitCtx(t, 5*time.Second), SMSQuery{Day: "2025-03-01"}, func([]SMS) error { return nil }, func() {})
 		if !IsCanceled(err) || time.Since(start) != 5*time.Second || len(s.requests()) != 1 {
 			t.Fatalf("err %v after %s and %d requests", err, time.Since(start), len(s.requests()))
+		}
+	})
+}
+
+// A server string in an error or a warning is redacted of the key before
+// it is shortened: here a message id that echoes the key, whose content
+// changes under every read.
+func TestReadSMSDayRedactsTheKey(t *testing.T) {
+	bubble(t, func(t *testing.T) {
+		id := testKey + strings.Repeat("x", 100)
+		base := smsMsgs("m0", id, "m2")
+		l := &smsList{pageSize: 2}
+		l.before = func(l *smsList, off, n int) {
+			switch off {
+			case 0: // each read starts from the same list
+				l.msgs = slices.Clone(base)
+			case 2: // then the message with the key moves and changes
+				l.msgs[1] = strings.Replace(l.msgs[1], `"status":"success"`, `"status":"failed"`, 1)
+				l.msgs = slices.Insert(l.msgs, 0, smsMsg("late", 1))
+			}
+		}
+		c, log := newMemServer(l.serve).client(t)
+		_, _, err := readDay(c, SMSQuery{Day: "2025-03-01"})
+		if err == nil || strings.Contains(err.Error(), testKey[:12]) || !strings.Contains(err.Error(), "<redacted>") || strings.Contains(log.all(), testKey[:12]) {
+			t.Fatalf("err %v", err)
 		}
 	})
 }

@@ -105,10 +105,10 @@ func (d *smsDay) reset() {
 // whose time lies in it. A message without a readable time cannot be
 // placed in a window: an error.
 func (d *smsDay) add(msgs []onomondo.SMS) error {
-	for _, m := range msgs {
+	for i, m := range msgs {
 		if w := d.agg.window; w != nil {
 			if m.At.IsZero() {
-				return fmt.Errorf("message %q of %s has no readable time (%q), so it cannot be placed in the window %s; read whole days with day or time instead", m.ID, d.day, m.Time, w)
+				return fmt.Errorf("a message of %s (number %d of its page) has no time the provider can read, so it cannot be placed in the window %s; read whole days with day or time instead", d.day, i+1, w)
 			}
 			if !w.Contains(m.At) {
 				continue
@@ -152,7 +152,7 @@ func readSMS(ctx context.Context, client *onomondo.Client, sim string, p smsPeri
 			counted = "They are counted when their time lies in [since, until); a message of the window near its start or end may then be in the answer of a day that was not read."
 		}
 		diags.AddWarning("SMS outside the UTC day they were read for",
-			fmt.Sprintf("%d message(s) lie outside the UTC day the API gave them for (the first: id %q at %s, for %s): the API seems to apply "+
+			fmt.Sprintf("%d message(s) lie outside the UTC day the API gave them for (the first: id %s at %s, for %s): the API seems to apply "+
 				"timestamp in another time zone than UTC. %s", a.outside, m.ID, m.Time, a.firstOutsideDay, counted))
 	}
 	if a.unread > 0 && a.window == nil {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"math/big"
 	"os"
 	"regexp"
 	"slices"
@@ -61,20 +60,17 @@ func wantSIMAttrs(srv *fakeapi.Server, sim fakeapi.SIM) map[string]knownvalue.Ch
 	}
 	var dataLimit knownvalue.Check = knownvalue.Null()
 	if dl := sim.DataLimit; dl != nil {
-		var usedCheck, threshold knownvalue.Check = knownvalue.Int64Exact(used), knownvalue.Null()
-		if dl.UsedNull {
-			usedCheck = knownvalue.Null()
-		}
-		if dl.AlertThreshold > 0 {
-			threshold = knownvalue.NumberExact(big.NewFloat(float64(dl.AlertThreshold)))
-		}
+		want := wantLimit(dl, used)
 		dataLimit = knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"total":           knownvalue.Int64Exact(dl.Total),
-			"used":            usedCheck,
+			"used":            want.used,
 			"type":            knownvalue.StringExact("monthly"),
 			"period":          knownvalue.StringExact(from.Format("200601")),
-			"alert_threshold": threshold,
+			"alert_threshold": want.threshold,
 			"resets_at":       knownvalue.StringExact(to.Format(time.RFC3339)),
+			"alert_at":        want.alertAt,
+			"percent_used":    want.percent,
+			"state":           want.state,
 		})
 	}
 	network := map[string]knownvalue.Check{
@@ -129,14 +125,14 @@ func wantSims(srv *fakeapi.Server, addr string, sims []fakeapi.SIM) []statecheck
 		}
 		iccids[s.ICCID] = knownvalue.StringExact(s.ID)
 	}
-	return []statecheck.StateCheck{
+	return append([]statecheck.StateCheck{
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("sims"), knownvalue.ListExact(elems)),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("sim_count"), knownvalue.Int64Exact(int64(len(sims)))),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids_by_tag_name"), idListsCheck(byName)),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("ids_by_tag_id"), idListsCheck(byTagID)),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("label_by_id"), knownvalue.MapExact(labels)),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("id_by_iccid"), knownvalue.MapExact(iccids)),
-	}
+	}, wantFleetLimits(srv, addr, sims)...)
 }
 
 // idListsCheck expects a map of sorted SIM id lists.

@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &SimUsageDataSource{}
+	_ datasource.DataSource                     = &SimUsageDataSource{}
 	_ datasource.DataSourceWithConfigure        = &SimUsageDataSource{}
 	_ datasource.DataSourceWithConfigValidators = &SimUsageDataSource{}
 )

@@ -55,10 +55,10 @@ func (s *recordScope) counts(r *onomondo.Record, t time.Time, timeOK bool) (bool
 	if !timeOK {
 		return false, &unplacedRecord{
 			summary: "Usage record without a readable time",
-			detail: fmt.Sprintf("%s returned %s, whose time is %s: neither the API's \"YYYY-MM-DD HH:MM:SS\" nor RFC 3339. "+
+			detail: fmt.Sprintf("%s returned %s whose time is neither the API's \"YYYY-MM-DD HH:MM:SS\" nor RFC 3339. "+
 				"A window counts a record by its start time, so this record cannot be placed inside or outside %s, and "+
 				"the provider does not guess. Read whole periods with time instead: there every record of the period counts.",
-				upperFirst(s.name), recordName(r), shown(r.Time, timeChars), s.window),
+				upperFirst(s.name), recordName(r), s.window),
 		}
 	}
 	return s.window.Contains(t), nil

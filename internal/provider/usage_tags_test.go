@@ -219,5 +219,3 @@ func TestUsageDataSource_TagTyposAreErrors(t *testing.T) {
 		t.Errorf("usage was read for a tag no SIM carries: %q", qs)
 	}
 }
-
-

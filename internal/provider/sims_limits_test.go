@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -187,4 +188,39 @@ func deref[T any](p *T) any {
 		return nil
 	}
 	return *p
+}
+
+// The documentation's limits pattern (onomondo_sims' page) names the SIMs
+// at their alert level by label and gives the month-to-date of the SIMs
+// with a monthly limit, worked out here from the fleet.
+func TestSimsDataSource_LimitsExample(t *testing.T) {
+	srv, url := newFake(t, fakeapi.Options{SIMPageLimit: 20})
+	f := srv.Fleet()
+	from, to := srv.Period()
+	alerting := []knownvalue.Check{}
+	var total int64
+	for _, s := range f.SIMs {
+		if s.DataLimit == nil || s.DataLimit.UsedNull {
+			continue
+		}
+		used, _ := periodUse(f, s.ID, from, to)
+		total += used
+		if wantLimit(s.DataLimit, used).stateName == "alert" {
+			alerting = append(alerting, knownvalue.StringExact(cmp.Or(s.Label, s.ID)))
+		}
+	}
+	if len(alerting) == 0 {
+		t.Fatal("no SIM at its alert level: the test proves less than it says")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   functionVersionChecks, // the example calls parse_bytes
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: providerBlock(url) + examplePattern(t, "data-sources/onomondo_sims/limits.tf", ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("alerting_sims", knownvalue.ListExact(alerting)),
+				statecheck.ExpectKnownOutputValue("fleet_month_to_date_bytes", knownvalue.Int64Exact(total)),
+			},
+		}},
+	})
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -223,4 +225,29 @@ func TestSimsDataSource_LimitsExample(t *testing.T) {
 			},
 		}},
 	})
+}
+
+func TestNewSimLimits(t *testing.T) {
+	n := func(v int64) *int64 { return &v }
+	monthly := func(id, period string, used int64) onomondo.SIM {
+		return onomondo.SIM{ID: id, DataLimit: &onomondo.DataLimit{Total: n(1000), Used: n(used), Type: "monthly", Period: period}}
+	}
+	var diags diag.Diagnostics
+	l := newSimLimits([]onomondo.SIM{
+		monthly("000000003", "202504", 10), monthly("000000001", "202505", 1000),
+		{ID: "000000002", DataLimit: &onomondo.DataLimit{Total: n(1000), Used: n(5), Type: "daily"}},
+		{ID: "000000004"}, {ICCID: "89457387300000022734"}, // no limit; no id
+	}, &diags)
+	if diags.HasError() || diags.WarningsCount() != 1 || !strings.Contains(diags.Warnings()[0].Detail(), `"202504" (1 SIMs), "202505" (1 SIMs)`) {
+		t.Fatalf("diagnostics %v", diags)
+	}
+	if l.UsedBytesTotal.ValueInt64() != 1010 || len(l.UsedBytesByID.Elements()) != 2 ||
+		l.UsedBytesMissingIDs.String() != `["000000002","000000004"]` || l.BlockedIDs.String() != `["000000001"]` {
+		t.Fatalf("limits %+v", l)
+	}
+	diags = nil
+	newSimLimits([]onomondo.SIM{monthly("000000001", "202504", math.MaxInt64), monthly("000000002", "202504", 1)}, &diags)
+	if !diags.HasError() {
+		t.Fatal("an overflowing sum was accepted")
+	}
 }

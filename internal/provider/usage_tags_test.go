@@ -219,3 +219,22 @@ func TestUsageDataSource_TagTyposAreErrors(t *testing.T) {
 		t.Errorf("usage was read for a tag no SIM carries: %q", qs)
 	}
 }
+
+func TestNearestTagNames(t *testing.T) {
+	tags := []string{"cold-chain", "field-test", "fleet-north", "fleet-south", "production", "roaming-eu"}
+	for _, c := range []struct {
+		asked string
+		want  []string
+	}{
+		{"Production", []string{"production"}}, // case first, whatever the distance to others
+		{"PRODUCTION", []string{"production"}},
+		{"prodution", []string{"production"}},
+		{"fleet-nort", []string{"fleet-north", "fleet-south"}}, // nearest first
+		{"fleet", nil},                                         // too far from every name
+		{"decommissioned", nil},
+	} {
+		if got := nearest(c.asked, tags); !slices.Equal(got, c.want) {
+			t.Errorf("nearest(%q) = %q, want %q", c.asked, got, c.want)
+		}
+	}
+}

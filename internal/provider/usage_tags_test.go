@@ -230,7 +230,7 @@ func TestNearestTagNames(t *testing.T) {
 		{"PRODUCTION", []string{"production"}},
 		{"prodution", []string{"production"}},
 		{"fleet-nort", []string{"fleet-north", "fleet-south"}}, // nearest first
-		{"fleet", nil},                                         // too far from every name
+		{"fleet", nil}, // too far from every name
 		{"decommissioned", nil},
 	} {
 		if got := nearest(c.asked, tags); !slices.Equal(got, c.want) {

@@ -40,7 +40,7 @@ func TestRecordTime(t *testing.T) {
 // every field value, valid or not.
 func TestAPISecondsAgreesWithTimeParse(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	field := func(n, max int) string { return fmt.Sprintf("%0*d", n, rng.IntN(max)) }
+	field := func(n, below int) string { return fmt.Sprintf("%0*d", n, rng.IntN(below)) }
 	for range 200_000 {
 		s := field(4, 10000) + "-" + field(2, 14) + "-" + field(2, 33) + " " + field(2, 26) + ":" + field(2, 62) + ":" + field(2, 62)
 		want, err := time.Parse("2006-01-02 15:04:05", s)

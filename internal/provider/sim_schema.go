@@ -143,8 +143,7 @@ func simAttributes(idDoc string) map[string]schema.Attribute {
 
 // newSimModel converts a SIM from the client. A field the API left out is
 // null; tags are an empty list when absent, network an object of nulls.
-func newSimModel(s onomondo.SIM) (simModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func newSimModel(s onomondo.SIM) simModel {
 	m := simModel{
 		ID:               optString(s.ID),
 		ICCID:            optString(s.ICCID),
@@ -184,18 +183,12 @@ func newSimModel(s onomondo.SIM) (simModel, diag.Diagnostics) {
 		"mcc":          optString(n.MCC),
 		"mnc":          optString(n.MNC),
 	})
-	return m, diags
+	return m
 }
 
 // simObject is a SIM as an element of `sims`.
 func simObject(ctx context.Context, s onomondo.SIM) (types.Object, diag.Diagnostics) {
-	m, diags := newSimModel(s)
-	if diags.HasError() {
-		return types.ObjectNull(simAttrTypes), diags
-	}
-	obj, d := types.ObjectValueFrom(ctx, simAttrTypes, m)
-	diags.Append(d...)
-	return obj, diags
+	return types.ObjectValueFrom(ctx, simAttrTypes, newSimModel(s))
 }
 
 // unreadTimesWarning says that some times were kept as sent.

@@ -70,8 +70,8 @@ func TestUsageDataSource_WindowEdgesToTheSecond(t *testing.T) {
 	since, until := day[len(day)/2].Time, last[len(last)/2].Time
 	at := windowRecords(f, since, until, "")
 	later := windowRecords(f, since.Add(time.Second), until.Add(time.Second), "")
-	if at[0].Time != since || slices.ContainsFunc(at, func(r fakeapi.Record) bool { return r.Time == until }) ||
-		later[0].Time == since || later[len(later)-1].Time != until {
+	if !at[0].Time.Equal(since) || slices.ContainsFunc(at, func(r fakeapi.Record) bool { return r.Time.Equal(until) }) ||
+		later[0].Time.Equal(since) || !later[len(later)-1].Time.Equal(until) {
 		t.Fatal("the edges of the window do not fall on records: the test proves less than it says")
 	}
 	sim := at[0].SimID

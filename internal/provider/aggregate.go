@@ -28,6 +28,7 @@ type usageAggregate struct {
 	// scope, when set, decides record by record which records count (a
 	// window, a set of SIMs); nil counts every record read.
 	scope *recordScope
+	clock recordClock
 }
 
 func newUsageAggregate(keepRecords bool) *usageAggregate {
@@ -53,7 +54,7 @@ func (a *usageAggregate) add(page []onomondo.Record) error {
 	defer days.flush(a.byDay)
 	for i := range page {
 		r := &page[i]
-		t, day, timeOK := recordTime(r.Time)
+		t, day, timeOK := a.clock.read(r.Time)
 		if a.scope != nil {
 			counts, err := a.scope.counts(r, t, timeOK)
 			if err != nil {

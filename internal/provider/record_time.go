@@ -9,12 +9,35 @@ import (
 // onomondo.RFC3339Time converts). It returns the instant and its UTC date
 // "YYYY-MM-DD"; ok is false for anything else, including dates that do
 // not exist and years outside 0000-9999.
-//
-// The API's form is read by hand: it is called once per record, and
-// time.Parse costs several times more than the rest of the aggregation.
 func recordTime(s string) (t time.Time, day string, ok bool) {
-	if sec, ok := apiSeconds(s); ok {
-		return time.Unix(sec, 0).UTC(), s[:10], true
+	var c recordClock
+	return c.read(s)
+}
+
+// recordClock reads record times, one record after another. It is called
+// for every record, so the API's form is read by hand (time.Parse costs
+// more than the rest of the aggregation), and the date of the last record
+// is remembered: the records of a page mostly share a few dates, each
+// checked and converted once. The day it returns for them is one string,
+// which the per-page sums compare by pointer.
+type recordClock struct {
+	day  string // the last date read in the API's form, valid
+	base int64  // its midnight, in Unix seconds
+}
+
+func (c *recordClock) read(s string) (t time.Time, day string, ok bool) {
+	if len(s) == 19 && s[10] == ' ' {
+		if s[:10] != c.day {
+			base, ok := apiDate(s[:10])
+			if !ok {
+				return time.Time{}, "", false
+			}
+			c.day, c.base = s[:10], base
+		}
+		if sec, ok := apiClock(s[11:]); ok {
+			return time.Unix(c.base+sec, 0).UTC(), c.day, true
+		}
+		return time.Time{}, "", false
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
@@ -27,26 +50,52 @@ func recordTime(s string) (t time.Time, day string, ok bool) {
 	return t, t.Format(time.DateOnly), true
 }
 
-// apiSeconds reads "YYYY-MM-DD HH:MM:SS" (UTC) as Unix seconds.
-func apiSeconds(s string) (int64, bool) {
-	if len(s) != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+// apiDate reads "YYYY-MM-DD" as the Unix seconds of its midnight (UTC).
+func apiDate(s string) (int64, bool) {
+	if s[4] != '-' || s[7] != '-' {
 		return 0, false
 	}
-	num := func(i, n int) int64 {
-		v := int64(0)
-		for _, c := range []byte(s[i : i+n]) {
-			if c < '0' || c > '9' {
-				return -1
-			}
-			v = v*10 + int64(c-'0')
+	y, ok1 := digits(s[0:4])
+	mo, ok2 := digits(s[5:7])
+	d, ok3 := digits(s[8:10])
+	if !ok1 || !ok2 || !ok3 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) {
+		return 0, false
+	}
+	return daysFromCivil(y, mo, d) * 86400, true
+}
+
+// apiClock reads "HH:MM:SS" as seconds since midnight.
+func apiClock(s string) (int64, bool) {
+	if s[2] != ':' || s[5] != ':' {
+		return 0, false
+	}
+	h, mi, sec := two(s[0], s[1]), two(s[3], s[4]), two(s[6], s[7])
+	if h < 0 || mi < 0 || sec < 0 || h > 23 || mi > 59 || sec > 59 {
+		return 0, false
+	}
+	return h*3600 + mi*60 + sec, true
+}
+
+// two reads two decimal digits; -1 if either is not one.
+func two(a, b byte) int64 {
+	a, b = a-'0', b-'0' // bytes below '0' wrap above 9
+	if a > 9 || b > 9 {
+		return -1
+	}
+	return int64(a)*10 + int64(b)
+}
+
+// digits reads a string of decimal digits.
+func digits(s string) (int64, bool) {
+	v := int64(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
 		}
-		return v
+		v = v*10 + int64(c-'0')
 	}
-	y, mo, d, h, mi, sec := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
-	if y < 0 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 {
-		return 0, false
-	}
-	return daysFromCivil(y, mo, d)*86400 + h*3600 + mi*60 + sec, true
+	return v, true
 }
 
 // daysIn is the number of days of month mo (1-12) of year y.

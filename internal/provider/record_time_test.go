@@ -37,16 +37,22 @@ func TestRecordTime(t *testing.T) {
 }
 
 // The hand-written reader of the API's form agrees with time.Parse on
-// every field value, valid or not.
-func TestAPISecondsAgreesWithTimeParse(t *testing.T) {
+// every field value, valid or not, also when it reuses the date of the
+// record before (every other record here repeats the previous date).
+func TestRecordClockAgreesWithTimeParse(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	field := func(n, below int) string { return fmt.Sprintf("%0*d", n, rng.IntN(below)) }
-	for range 200_000 {
-		s := field(4, 10000) + "-" + field(2, 14) + "-" + field(2, 33) + " " + field(2, 26) + ":" + field(2, 62) + ":" + field(2, 62)
+	var c recordClock
+	date := "2025-01-01"
+	for i := range 200_000 {
+		if i%2 == 0 {
+			date = field(4, 10000) + "-" + field(2, 14) + "-" + field(2, 33)
+		}
+		s := date + " " + field(2, 26) + ":" + field(2, 62) + ":" + field(2, 62)
 		want, err := time.Parse("2006-01-02 15:04:05", s)
-		got, ok := apiSeconds(s)
-		if ok != (err == nil) || (ok && got != want.Unix()) {
-			t.Fatalf("apiSeconds(%q) = %d, %t; time.Parse: %d, %v", s, got, ok, want.Unix(), err)
+		got, day, ok := c.read(s)
+		if ok != (err == nil) || (ok && (!got.Equal(want) || day != date)) {
+			t.Fatalf("read(%q) = %s, %q, %t; time.Parse: %s, %v", s, got, day, ok, want, err)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -60,31 +59,14 @@ func (d *UsageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 				Optional:   true,
 				Validators: []validator.String{simIDValidator()},
 			},
-			"tag_names": schema.SetAttribute{
-				MarkdownDescription: "Only the usage of the SIMs carrying at least one of these tags, by exact tag name " +
-					"(`production`). The API has no tag filter on usage, so the provider also reads `GET /sims` (one request " +
-					"per 1000 SIMs) and keeps the records of these SIMs (by `sim_id`, or ICCID); how it reads their usage is " +
-					"described on this page. A tag that no SIM carries is an **error** naming the nearest tag names that exist " +
-					"(`\"Production\"` suggests `\"production\"`): a typo never reads as 0 bytes. With `tag_ids` as well, a SIM " +
-					"carrying either is kept. Cannot be combined with `sim_id`.",
-				Optional:    true,
-				ElementType: types.StringType,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(tagNameValidator()),
-					setvalidator.ConflictsWith(path.MatchRoot("sim_id")),
-				},
-			},
-			"tag_ids": schema.SetAttribute{
-				MarkdownDescription: "Like `tag_names`, by tag id (UUID, any case). A tag id no SIM carries is an error too.",
-				Optional:            true,
-				ElementType:         types.StringType,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(tagIDValidator()),
-					setvalidator.ConflictsWith(path.MatchRoot("sim_id")),
-				},
-			},
+			"tag_names": tagSetAttribute("Only the usage of the SIMs carrying at least one of these tags, by exact tag name "+
+				"(`production`). The API has no tag filter on usage, so the provider also reads `GET /sims` (one request "+
+				"per 1000 SIMs) and keeps the records of these SIMs (by `sim_id`, or ICCID); how it reads their usage is "+
+				"described on this page. A tag that no SIM carries is an **error** naming the nearest tag names that exist "+
+				"(`\"Production\"` suggests `\"production\"`): a typo never reads as 0 bytes. With `tag_ids` as well, a SIM "+
+				"carrying either is kept. Cannot be combined with `sim_id`.", tagNameValidator()),
+			"tag_ids": tagSetAttribute("Like `tag_names`, by tag id (UUID, any case). A tag id no SIM carries is an error too.",
+				tagIDValidator()),
 			"bytes_by_tag_name": schema.MapAttribute{
 				MarkdownDescription: "Total bytes per tag asked for (`tag_names`, and the names of `tag_ids`), over the " +
 					"records counted: a SIM carrying two of the tags counts in both, so the values can add up to more than " +

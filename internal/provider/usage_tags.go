@@ -10,8 +10,11 @@ import (
 	"strings"
 
 	"github.com/agnivade/levenshtein"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/onomondo/terraform-provider-onomondo/internal/onomondo"
@@ -23,6 +26,21 @@ import (
 // client and rate limiter), and then each period either as one fleet read
 // kept to these SIMs or as one read per SIM, whichever costs fewer
 // requests (see scopedRead.readTagged).
+
+// tagSetAttribute is tag_names or tag_ids of onomondo_usage: a set of at
+// least one tag, each checked by each, that cannot be combined with sim_id.
+func tagSetAttribute(doc string, each validator.String) schema.SetAttribute {
+	return schema.SetAttribute{
+		MarkdownDescription: doc,
+		Optional:            true,
+		ElementType:         types.StringType,
+		Validators: []validator.Set{
+			setvalidator.SizeAtLeast(1),
+			setvalidator.ValueStringsAre(each),
+			setvalidator.ConflictsWith(path.MatchRoot("sim_id")),
+		},
+	}
+}
 
 // tagSIMs are the SIMs carrying any of the tags asked for.
 type tagSIMs struct {

@@ -25,6 +25,15 @@ locals {
   ]))
 }
 
+# A misspelt tag ("Production") has no entry either, and would read as 0
+# bytes: under any budget. Nothing was read for it, which is not quiet.
+check "production_tag_exists" {
+  assert {
+    condition     = contains(keys(data.onomondo_sims.all.ids_by_tag_name), "production")
+    error_message = "No SIM carries the tag \"production\", so nothing was read for it (tags: ${join(", ", keys(data.onomondo_sims.all.ids_by_tag_name))})."
+  }
+}
+
 check "production_monthly_budget" {
   assert {
     condition = local.production_bytes < provider::onomondo::parse_bytes("2 GiB")

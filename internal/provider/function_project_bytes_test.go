@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -63,11 +62,7 @@ func TestProjectBytesFunction_Valid(t *testing.T) {
 }
 
 func TestProjectBytesFunction_Refusals(t *testing.T) {
-	cases := []struct {
-		name string
-		args string
-		want string // text of the error, matched across line wraps
-	}{
+	testFunctionRefusals(t, "project_bytes", []functionRefusal{
 		// A period not begun: an error, never a quiet 0.
 		{"not_begun", `0, "2025-04", "2025-03-31T23:59:59Z"`,
 			"the period 2025-04 has not begun at 2025-03-31T23:59:59Z (it begins at 2025-04-01T00:00:00Z): there is no usage of it to project yet"},
@@ -81,19 +76,7 @@ func TestProjectBytesFunction_Refusals(t *testing.T) {
 		{"no_such_day", `1, "2025-02-29", "2025-03-02T00:00:00Z"`, `"2025-02-29" is not a period`},
 		{"date_without_zone", `1, "2025-04", "2025-04-02T00:00:00"`,
 			`"2025-04-02T00:00:00" is not an RFC 3339 time with a time zone, such as "2025-03-10T12:00:00Z": pass plantimestamp(), the time of the plan`},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				TerraformVersionChecks:   functionVersionChecks,
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      fmt.Sprintf("output \"test\" {\n  value = provider::onomondo::project_bytes(%s)\n}\n", c.args),
-					ExpectError: regexp.MustCompile(`Invalid function argument[\s\S]*` + wrappedText(c.want).String()),
-				}},
-			})
-		})
-	}
+	})
 }
 
 func TestProjectBytesFunction_Overflow(t *testing.T) {

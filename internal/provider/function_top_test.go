@@ -3,7 +3,6 @@ package provider
 import (
 	"cmp"
 	"fmt"
-	"regexp"
 	"slices"
 	"testing"
 
@@ -87,29 +86,13 @@ func TestTopFunction_Valid(t *testing.T) {
 }
 
 func TestTopFunction_Refusals(t *testing.T) {
-	cases := []struct {
-		name string
-		args string
-		want string
-	}{
+	testFunctionRefusals(t, "top", []functionRefusal{
 		{"negative_n", `{ a = 1 }, -1`, "n is -1: top returns the n largest entries, so n must be 0 or more"},
 		{"null_value", `{ a = 1, b = null }, 1`, `the value of "b" is null: every value must be a number`},
 		{"fractional_n", `{ a = 1 }, 1.5`, "n is 1.5: top returns the n largest entries, so n must be a whole number"},
 		{"not_numbers", `{ a = "x" }, 1`, `Invalid value for "map" parameter: a number is required.`},
 		{"null_map", `null, 1`, `argument must not be null`},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				TerraformVersionChecks:   functionVersionChecks,
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      fmt.Sprintf("output \"test\" {\n  value = provider::onomondo::top(%s)\n}\n", c.args),
-					ExpectError: regexp.MustCompile(`Invalid function argument[\s\S]*` + wrappedText(c.want).String()),
-				}},
-			})
-		})
-	}
+	})
 }
 
 // The 10 biggest SIMs of a month from one fleet read, against the fake's

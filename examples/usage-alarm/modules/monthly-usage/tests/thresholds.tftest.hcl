@@ -185,21 +185,28 @@ run "pace_fires" {
   }
 }
 
-run "pace_quiet_at_the_limit" {
+# Exactly at the limit by the month's end is not over it. February 2024
+# has 29 days: 14 days in, the usage counts 29/14 times.
+run "pace_quiet_at_the_limit_in_a_leap_february" {
   command = plan
 
   variables {
-    month = "2025-04"
-    at    = "2025-04-11T00:00:00Z"
+    month = "2024-02"
+    at    = "2024-02-15T00:00:00Z"
   }
 
   override_data {
     target = data.onomondo_usage.fleet
     values = {
-      record_count = 100          # something was read
-      total_bytes  = 200000000000 # exactly 600 GB by the month's end
+      record_count = 100
+      total_bytes  = 289655172414 # 600 GB (rounded) by February 29
       bytes_by_sim = {}
     }
+  }
+
+  assert {
+    condition     = output.summary.projected == "600.00 GB"
+    error_message = "summary.projected is ${output.summary.projected}, want 600.00 GB."
   }
 }
 

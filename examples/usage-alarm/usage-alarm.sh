@@ -126,7 +126,7 @@ fi
 # -detailed-exitcode: 0 no changes, 2 changes (outputs without saved state
 # always show as changes, so 2 is the usual success), 1 the plan failed.
 if [[ $code -ne 0 && $code -ne 2 ]]; then
-  echo "usage alarm: terraform plan failed (exit $code): see its errors above" >&2
+  echo "usage alarm: $(basename "$tf") plan failed (exit $code): see its errors above" >&2
   finish 1 "hard stop" "The plan failed: a hard limit, a failed API read or an invalid argument; the job log shows terraform's errors."
 fi
 [[ -s plan.json ]] || finish 1 "no plan" "terraform plan wrote no plan."

@@ -203,8 +203,8 @@ guide_text() {
 # a ```shell block of templates/guides/GUIDE.md.tmpl (or of README.md when
 # GUIDE is README), as written, in the current folder, under the pass's CLI
 # (cli_kind); its output goes to $last_out. Under OpenTofu a leading
-# `terraform` is run as `tofu`; a command that names tofu runs only under
-# OpenTofu.
+# `terraform` is run as `tofu`, and the gate with TF_CLI=tofu; a command
+# that names tofu runs only under OpenTofu.
 last_out=""
 guide_cmd() {
   local guide="$1" want="$2" cmd="$3" file got=0 run="$3"
@@ -214,7 +214,9 @@ guide_cmd() {
     return
   fi
   if [[ "$cmd" == *tofu* && "$cli_kind" != tofu ]]; then return; fi
-  [[ "$cli_kind" == tofu ]] && run="$(sed -E 's/^terraform /tofu /' <<<"$cmd")"
+  # As the CI guide says: under OpenTofu, tofu for terraform, and the gate
+  # told so.
+  [[ "$cli_kind" == tofu ]] && run="$(sed -E 's/^terraform /tofu /; s|^\./usage-alarm\.sh|TF_CLI=tofu ./usage-alarm.sh|' <<<"$cmd")"
   ran["$cmd"]=1
   log "[$cli_kind] $guide: \$ $run"
   local t0=$EPOCHREALTIME

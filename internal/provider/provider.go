@@ -189,6 +189,7 @@ func (p *OnomondoProvider) DataSources(context.Context) []func() datasource.Data
 		NewTagUsageDataSource,
 		NewSimsDataSource,
 		NewSimDataSource,
+		NewSmsUsageDataSource,
 	}
 }
 

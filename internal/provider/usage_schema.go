@@ -131,24 +131,16 @@ func usageResultAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Identifier of this read, stable for the same arguments.",
 			Computed:            true,
 		},
-		"records": schema.ListNestedAttribute{
-			MarkdownDescription: "Every record read, in the API's order; null when `include_records` is `false`. A field the API " +
-				"left out is null.",
-			Computed: true,
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"time": schema.StringAttribute{Computed: true, MarkdownDescription: "Start of the record's period, " +
-					"RFC 3339 in UTC (`2025-03-01T07:45:00Z`), converted from the API's `YYYY-MM-DD HH:MM:SS`."},
-				"bill_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Billing record id (UUID)."},
-				"sim_id":       schema.StringAttribute{Computed: true, MarkdownDescription: "9-digit SIM id."},
-				"iccid":        schema.StringAttribute{Computed: true, MarkdownDescription: "ICCID of the SIM."},
-				"session_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Data session id (UUID)."},
-				"bytes":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Bytes used in this record (upload and download together)."},
-				"country_code": schema.StringAttribute{Computed: true, MarkdownDescription: "ISO 3166-1 alpha-2 country code, lower case."},
-				"network_type": schema.StringAttribute{Computed: true, MarkdownDescription: "Radio access technology, such as `4G` or `NB-IoT`."},
-				"mcc":          schema.StringAttribute{Computed: true, MarkdownDescription: "Mobile country code of the network (a string: leading zeros kept)."},
-				"mnc":          schema.StringAttribute{Computed: true, MarkdownDescription: "Mobile network code of the network (a string: `\"06\"` keeps its zero)."},
-			}},
-		},
+		"records": recordsAttribute("Every record read, in the API's order; null when `include_records` is `false`. A field the API "+
+			"left out is null.", map[string]schema.Attribute{
+			"time": schema.StringAttribute{Computed: true, MarkdownDescription: "Start of the record's period, " +
+				"RFC 3339 in UTC (`2025-03-01T07:45:00Z`), converted from the API's `YYYY-MM-DD HH:MM:SS`."},
+			"bill_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Billing record id (UUID)."},
+			"session_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Data session id (UUID)."},
+			"bytes":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Bytes used in this record (upload and download together)."},
+			"country_code": schema.StringAttribute{Computed: true, MarkdownDescription: "ISO 3166-1 alpha-2 country code, lower case."},
+			"network_type": schema.StringAttribute{Computed: true, MarkdownDescription: "Radio access technology, such as `4G` or `NB-IoT`."},
+		}),
 		"record_count": schema.Int64Attribute{
 			MarkdownDescription: "Number of records read, across all pages.",
 			Computed:            true,
@@ -177,6 +169,27 @@ func usageResultAttributes() map[string]schema.Attribute {
 				"next_page": schema.StringAttribute{Computed: true, MarkdownDescription: "Cursor of the first record not read; null when none are left."},
 			},
 		},
+	}
+}
+
+// recordSIMAttributes are the attributes every kind of record has (usage
+// records and SMS): the SIM and the network.
+func recordSIMAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"sim_id": schema.StringAttribute{Computed: true, MarkdownDescription: "9-digit SIM id."},
+		"iccid":  schema.StringAttribute{Computed: true, MarkdownDescription: "ICCID of the SIM."},
+		"mcc":    schema.StringAttribute{Computed: true, MarkdownDescription: "Mobile country code of the network (a string: leading zeros kept)."},
+		"mnc":    schema.StringAttribute{Computed: true, MarkdownDescription: "Mobile network code of the network (a string: `\"06\"` keeps its zero)."},
+	}
+}
+
+// recordsAttribute is a computed list of records, each with the SIM
+// attributes and attrs.
+func recordsAttribute(description string, attrs map[string]schema.Attribute) schema.Attribute {
+	return schema.ListNestedAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		NestedObject:        schema.NestedAttributeObject{Attributes: mergeAttributes(recordSIMAttributes(), attrs)},
 	}
 }
 

@@ -198,6 +198,8 @@ func (p *OnomondoProvider) Functions(context.Context) []func() function.Function
 	return []func() function.Function{
 		NewParseBytesFunction,
 		NewFormatBytesFunction,
+		NewProjectBytesFunction,
+		NewTopFunction,
 	}
 }
 

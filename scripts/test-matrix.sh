@@ -16,7 +16,8 @@
 #   TestUsageDataSource_     a data source read during plan, deferred to apply
 #                            by an unknown argument, plantimestamp(), errors
 #                            on the attribute at plan time, typed nested
-#                            records in state
+#                            records in state (the family whole, so a new
+#                            test of it is covered without editing this list)
 #   the docs' threshold patterns run as written (HardStopExample,
 #   ThisMonthPerTag, OverNinetyPercentOfDataLimit): preconditions, for
 #   expressions and plantimestamp() on the oldest CLIs the docs name.

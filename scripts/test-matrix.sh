@@ -36,16 +36,17 @@ run="${MATRIX_RUN:-^(TestProvider_|TestUsageDataSource_|TestFormatBytesFunction_
 (($#)) || set -- "${CLI_MATRIX[@]}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
+# count RESULT [NAME_RE]: top-level tests with that result in the output.
+count() { grep -cE "^--- $1: ${2:-}" "$out" || true; }
 rows=() bad=() first=""
 for cli in "$@"; do
   start=$SECONDS status=0
   TF_CLI="$cli" bash scripts/test.sh -v -run "$run" ./internal/provider/ >"$out" 2>&1 || status=$?
-  count() { grep -cE "^--- $1: ${2:-}" "$out" || true; }
   pass="$(count PASS)" skip="$(count SKIP)" fail="$(count FAIL)"
   version="$(cli_version "$(resolve_cli "$cli")")"
   rows+=("| $cli | $version | $pass | $skip | $fail | $((SECONDS - start))s |")
   if ((status != 0)); then
-    grep -E -A30 '^(--- FAIL|FAIL|panic:)' "$out" | tail -n 150 >&2
+    { grep -E -A30 '^(--- FAIL|FAIL|panic:)' "$out" || tail -n 30 "$out"; } | tail -n 150 >&2
     bad+=("$cli: go test failed")
   fi
   total=$((pass + skip + fail))

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The randomized fault run: CHAOS_SEEDS seeds (default 30; `make chaos` runs
-# 200), each a ~50-page read against the fake API with a seeded random mix of
+# The randomized fault run (TestChaos): CHAOS_SEEDS seeds (default 30; `make
+# chaos` runs 200), each a 50-page read through a seeded handler that mixes
 # 5xx answers (with and without Retry-After), connections reset mid-body,
-# 429s in every header style, clock skew and stripped rate-limit headers.
-# Every seed must end with the exact totals or a clear error, in bounded
-# time: a wrong number, a hang or an unclear error fails the run. Prints the
-# figures (seeds, exact reads, clear errors, wrong numbers, hangs, longest
-# read, what was injected).
+# 429s in every header style, clock skew with and without Date, stripped
+# rate-limit headers and odd page shapes. Each seed runs in a synctest
+# bubble, on a fake clock: 200 seeds take seconds. Every seed must end with
+# the exact totals or a clear error, within 10 minutes of fake time: a wrong
+# number, a hang or an unclear error fails the run. Prints the figures
+# (seeds, exact reads, clear errors, wrong numbers, hangs, longest read on
+# the fake clock, what was injected).
 #
 #   bash scripts/chaos.sh                       # 30 seeds
 #   CHAOS_SEEDS=200 bash scripts/chaos.sh       # make chaos

@@ -31,6 +31,18 @@ variable "tag_id" {
   default     = "0b95f66d-327e-4d78-8706-1b1b93322ba9"
 }
 
+variable "sms_day" {
+  description = "A day of the fake fleet's SMS log, YYYY-MM-DD: on 2025-03-22 one SIM is stuck in a send loop. Against the real API use formatdate(\"YYYY-MM-DD\", plantimestamp())."
+  type        = string
+  default     = "2025-03-22"
+}
+
+variable "sms_per_sim_limit" {
+  description = "The most SMS one SIM may send and receive in a day."
+  type        = number
+  default     = 200
+}
+
 variable "per_sim_limit_bytes" {
   description = "Monthly data budget of one SIM, in bytes (150 MB)."
   type        = number
@@ -55,6 +67,12 @@ data "onomondo_sim_usage" "tracker" {
 # (the endpoint takes no time filter).
 data "onomondo_tag_usage" "cold_chain" {
   tag_id = var.tag_id
+}
+
+# Every SIM's SMS of one day, counted: one request per 1000 messages.
+data "onomondo_sms_usage" "day" {
+  day             = var.sms_day
+  include_records = false
 }
 
 # Every SIM with its label, tags and data limit: one request per 1000 SIMs.
@@ -96,6 +114,15 @@ check "sims_within_their_data_limit" {
       for s in local.over_90_percent :
       "${coalesce(s.label, s.id)} (${provider::onomondo::format_bytes(s.data_limit.used)} of ${provider::onomondo::format_bytes(s.data_limit.total)})"
     ])}."
+  }
+}
+
+# A warning naming the SIMs, by label, over the SMS limit of the day: a
+# device stuck in a send loop.
+check "sms_per_sim" {
+  assert {
+    condition     = alltrue([for id, n in data.onomondo_sms_usage.day.count_by_sim : n <= var.sms_per_sim_limit])
+    error_message = "SIMs over ${var.sms_per_sim_limit} SMS on ${var.sms_day}: ${join(", ", [for id, n in data.onomondo_sms_usage.day.count_by_sim : "${lookup(data.onomondo_sims.fleet.label_by_id, id, id)} (${n})" if n > var.sms_per_sim_limit])}."
   }
 }
 
@@ -141,4 +168,16 @@ output "tracker_iccid" {
 
 output "cold_chain_tag_total_bytes" {
   value = data.onomondo_tag_usage.cold_chain.total_bytes
+}
+
+output "sms_day_count" {
+  value = data.onomondo_sms_usage.day.sms_count
+}
+
+output "sms_day_by_status" {
+  value = data.onomondo_sms_usage.day.count_by_status
+}
+
+output "sims_over_sms_limit" {
+  value = { for id, n in data.onomondo_sms_usage.day.count_by_sim : lookup(data.onomondo_sims.fleet.label_by_id, id, id) => n if n > var.sms_per_sim_limit }
 }

@@ -2,26 +2,34 @@
 #
 #   terraform plan -out=plan.out
 #   terraform show -json plan.out > plan.json
-#   conftest test plan.json --policy .                                   # or:
-#   opa eval --fail-defined -d onomondo_usage.rego -i plan.json 'data.main.deny[msg]'
+#   opa eval --fail-defined -f raw -d policy/ -d limits.json -i plan.json 'data.main.deny[msg]'
+#   conftest test plan.json --policy policy/ --data limits.json            # or
 #
 # Conftest's convention: package main, and every problem is a message in
 # the set `deny`. An empty set means the plan passes.
 #
-# The limits are monthly: 500 MB per SIM and 600 GB for the fleet. Override
-# them with a data document {"onomondo_limits": {"per_sim_bytes": N,
-# "fleet_bytes": N}} (conftest --data limits.json, opa eval -d limits.json).
+# The limits are monthly, in bytes, in the data document limits.json, the
+# same file the Terraform configuration reads with jsondecode(file(...)):
+# {"onomondo_limits": {"per_sim_bytes": N, "fleet_warning_bytes": N,
+# "fleet_bytes": N}}. The policy has no defaults of its own, so the two
+# cannot disagree: without the file it denies every plan.
 package main
 
 import rego.v1
 
-default per_sim_limit_bytes := 500000000 # 500 MB
-
 per_sim_limit_bytes := data.onomondo_limits.per_sim_bytes
 
-default fleet_limit_bytes := 600000000000 # 600 GB
-
 fleet_limit_bytes := data.onomondo_limits.fleet_bytes
+
+deny contains msg if {
+	not limits_given
+	msg := "no limits: give the policy the limits file, {\"onomondo_limits\": {\"per_sim_bytes\": N, \"fleet_bytes\": N}} in bytes (opa eval -d limits.json, conftest test --data limits.json)"
+}
+
+limits_given if {
+	is_number(per_sim_limit_bytes)
+	is_number(fleet_limit_bytes)
+}
 
 usage_types := {"onomondo_usage", "onomondo_sim_usage"}
 
@@ -115,6 +123,38 @@ deny contains msg if {
 	r.type == "onomondo_usage"
 	r.values.total_bytes > fleet_limit_bytes
 	msg := sprintf("the fleet used %s in %s (%s), over the fleet limit of %s", [si(r.values.total_bytes), r.values.time, r.address, si(fleet_limit_bytes)])
+}
+
+# Nothing read: a read of the whole fleet (no SIM, country or tag filter)
+# with no usage record. It is not "under the limit": the month has not
+# begun, or it is the wrong month, or the API key sees none of the fleet's
+# SIMs.
+deny contains msg if {
+	some r in nothing_read
+	not_begun(r.values.time)
+	msg := sprintf("%s read nothing: %s has not begun at %s, the time of the plan", [r.address, r.values.time, input.timestamp])
+}
+
+deny contains msg if {
+	some r in nothing_read
+	not not_begun(r.values.time)
+	msg := sprintf("%s read nothing for %s: the fleet has no usage record in it, which is not under the limit (a wrong month, or an API key that sees none of the fleet's SIMs)", [r.address, object.get(r.values, "time", "its period")])
+}
+
+nothing_read contains r if {
+	some r in usage_reads
+	r.type == "onomondo_usage"
+	r.values.record_count == 0
+	every filter in ["sim_id", "country_code", "tag_names", "tag_ids"] {
+		object.get(r.values, filter, null) == null
+	}
+}
+
+# Whether the period (YYYY, YYYY-MM or YYYY-MM-DD) begins at or after the
+# time of the plan.
+not_begun(period) if {
+	suffix := {4: "-01-01", 7: "-01", 10: ""}[count(period)]
+	time.parse_rfc3339_ns(input.timestamp) <= time.parse_rfc3339_ns(sprintf("%s%sT00:00:00Z", [period, suffix]))
 }
 
 # A plan that read no usage of a month or a day checked nothing.

@@ -1,39 +1,30 @@
-// Package fakeapi is a faithful, deterministic, in-process fake of the
-// Onomondo usage API (GET /usage, GET /usage/{sim_id},
-// GET /usage/tag-total/{tag_id}, GET /sims and GET /sims/{id}).
+// Package fakeapi is the offline Onomondo API: a deterministic, in-process
+// fake of GET /usage, GET /usage/{sim_id}, GET /usage/tag-total/{tag_id},
+// GET /sims and GET /sims/{id}, for the demo, the guides, the benchmarks
+// and the acceptance tests.
 //
-// It imitates what public evidence shows about the real API (see
-// shared/api/README.md in the project): the bare-key Authorization header,
-// the filter/filter[] query syntax, limit/offset/next_page paging with an
-// opaque base64 cursor, group=hours aggregation, {"error":"<code>"} error
-// bodies and fixed-window rate limiting announced through the
-// x-ratelimit-limit, x-ratelimit-remaining and x-ratelimit-reset headers.
+// It serves what public evidence shows about the real API, one plain
+// reading of it: the bare-key Authorization header, key scopes by tag, the
+// filter/filter[] query syntax, limit/offset/next_page paging with an opaque
+// base64 cursor, group=hours aggregation, {"error":"<code>"} error bodies and
+// the documented rate limit (600 requests a minute, announced through
+// x-ratelimit-limit, x-ratelimit-remaining and x-ratelimit-reset in Unix
+// seconds, then 429). GET /sims pages by cursor, by offset or not at all
+// (SIMPaging), since the evidence shows all three.
+//
+// It is not a fault engine: the other readings the evidence leaves open
+// (reset headers in other units, skewed clocks, stripped headers, other
+// answer shapes) and every fault a client must survive are small handlers
+// beside the tests that need them, mostly the client's own
+// (internal/onomondo), which run them on a fake clock.
 //
 // The data comes from a Fleet: a deterministic, seeded set of SIMs, tags and
 // usage records (NewFleet, DefaultFleet), or a large flat fleet for
-// benchmarks (SyntheticFleet). A Server serves one Fleet; it can be used as
-// an http.Handler, started on a loopback httptest.Server (NewTestServer), or
-// run as a standalone demo process (cmd/onomondo-fake-api).
-//
-// GET /sims and GET /sims/{id} list the fleet's SIMs with labels, tags, data
-// limits and networks, paged by cursor or by offset (SIMPaging).
-//
-// Faults (InjectFault) switch on, at run time, the failure modes a client
-// has to survive: 5xx answers (with or without Retry-After), surprise 429s,
-// slow answers, truncated or reset bodies, HTML proxy pages, empty bodies,
-// and answers shaped as the evidence does not rule out: bytes as a string,
-// missing, null or not a whole number, null records, upper-case country
-// codes, pagination without has_more, contradicting itself or missing, and
-// cursors that repeat or never end.
-//
-// Where the evidence leaves the rate-limit headers open, the server plays
-// each reading (Options, or Set* at run time): x-ratelimit-reset as Unix
-// seconds, milliseconds or seconds until the reset (ResetStyle), a server
-// clock off ours (ClockSkew), a proxy that strips the headers and adds
-// Retry-After (StripRateHeaders). The tag total can be any of several
-// shapes (TagShape), including a paged usage list. A Chaos (NewChaos)
-// mixes seeded random transport trouble into every request for randomized
-// runs.
+// benchmarks (SyntheticFleet). A Server serves one Fleet; it is an
+// http.Handler, can be started on a loopback httptest.Server
+// (NewTestServer), or run as a standalone process (cmd/onomondo-fake-api).
+// Each endpoint family has its file: usage.go (with paging.go, query.go and
+// group.go), tagtotal.go, sims.go.
 //
 // Everything a Server exposes is safe for concurrent use.
 package fakeapi

@@ -21,11 +21,6 @@ const (
 	CodeInternalError    = "internal_server_error"
 )
 
-// StatusClientClosedRequest is the status Requests() records for a request
-// whose client went away while a FaultSlow delayed it (nginx's 499); nothing
-// is sent.
-const StatusClientClosedRequest = 499
-
 // apiError is an error answer: an HTTP status and an error code.
 type apiError struct {
 	status int

@@ -2,6 +2,7 @@ package fakeapi
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"regexp"
 	"testing"
@@ -31,8 +32,7 @@ func fleetBytes(f *Fleet) []byte {
 		b = append(b, t.ID+"|"+t.Name+"\n"...)
 	}
 	for i := range f.Records {
-		b = appendRecord(b, &f.Records[i], encodeOptions{}, false)
-		b = append(b, '\n')
+		b = fmt.Appendf(b, "%+v\n", f.Records[i])
 	}
 	return b
 }
@@ -290,5 +290,16 @@ func TestLuhn(t *testing.T) {
 	}
 	if luhnValid("89457387300000022735") || luhnValid("") {
 		t.Fatal("luhnValid accepts garbage")
+	}
+}
+
+func TestAppendUUID(t *testing.T) {
+	u := string(appendUUID(nil, 0, 0))
+	if u != "00000000-0000-4000-8000-000000000000" {
+		t.Fatal(u)
+	}
+	u = string(appendUUID(nil, ^uint64(0), ^uint64(0)))
+	if u != "ffffffff-ffff-4fff-bfff-ffffffffffff" || !uuidRE.MatchString(u) {
+		t.Fatal(u)
 	}
 }

@@ -96,8 +96,8 @@ const (
 	maxCachedRecords = 4_000_000
 )
 
-// listCache caches derived record lists (group=hours results, tag usage
-// lists) by key. Derived lists are immutable once stored.
+// listCache caches derived record lists (group=hours results) by key.
+// Derived lists are immutable once stored.
 type listCache struct {
 	mu      sync.Mutex
 	lists   map[string][]Record

@@ -23,10 +23,6 @@ import (
 // O(page), never a rescan from the start. A cursor is accepted only if the
 // record at its index has its time and matches the query; anything else is
 // 400 invalid_next_page.
-//
-// FaultFreshCursor's cursors add a suffix, ".<n>" after the index, with n
-// counting the fresh cursors the server handed out: each is new, and each
-// resumes exactly where the plain cursor would.
 
 // cursorTimeLayout is the time layout inside cursors.
 const cursorTimeLayout = "2006-01-02T15:04:05.000Z"
@@ -40,15 +36,6 @@ func encodeCursor(t time.Time, idx int) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// encodeFreshCursor returns the seq-th fresh cursor of the record at index
-// idx with time t (FaultFreshCursor).
-func encodeFreshCursor(t time.Time, idx int, seq uint64) string {
-	var raw [72]byte
-	b := t.UTC().AppendFormat(raw[:0], cursorTimeLayout)
-	b = fmt.Appendf(b, "@%09d.%d", idx, seq)
-	return base64.StdEncoding.EncodeToString(b)
-}
-
 // decodeCursor parses a cursor made by encodeCursor.
 func decodeCursor(s string) (t time.Time, idx int, ok bool) {
 	raw, err := base64.StdEncoding.DecodeString(s)
@@ -56,8 +43,7 @@ func decodeCursor(s string) (t time.Time, idx int, ok bool) {
 		return t, 0, false
 	}
 	ts, is, found := strings.Cut(string(raw), "@")
-	is, seq, fresh := strings.Cut(is, ".")
-	if !found || len(is) < 9 || !allDigits(is) || fresh && (seq == "" || !allDigits(seq)) {
+	if !found || len(is) < 9 || !allDigits(is) {
 		return t, 0, false
 	}
 	t, err = time.Parse(cursorTimeLayout, ts)
@@ -172,64 +158,21 @@ func (s *source) cursorAt(p int) string {
 	return encodeCursor(s.recs[g].Time, g)
 }
 
-// appendPage appends the JSON page that starts at position start, after
-// skipping offset matching records, with at most limit records. has_more is
-// true iff a matching record follows the page; next_page is then its cursor.
-func appendPage(b []byte, s *source, start, offset, limit int, enc encodeOptions) []byte {
+// page is the usage page that starts at position start, after skipping
+// offset matching records, with at most limit records. has_more is true iff
+// a matching record follows the page; next_page is then its cursor.
+func (s *source) page(start, offset, limit int) usagePage {
 	p := s.skip(start, offset)
-	hit := -1 // the page index of the record enc.record breaks
-	if enc.record != recordNormal {
-		hit = s.pageIndex(p, limit, enc.index)
-	}
-	first, n := -1, 0
-	b = append(b, `{"usage":[`...)
-	for ; n < limit; n++ {
-		p = s.seek(p)
-		if p >= s.hi {
-			break
-		}
-		if n == 0 {
-			first = p
-		} else {
-			b = append(b, ',')
-		}
-		b = appendRecord(b, &s.recs[s.at(p)], enc, n == hit)
-		p++
-	}
-	b = append(b, ']')
-	var next, firstCursor string
-	if p = s.seek(p); p < s.hi {
-		next = s.cursorAt(p)
-	}
-	if first >= 0 {
-		switch enc.pagination {
-		case paginationRepeat:
-			firstCursor = s.cursorAt(first)
-		case paginationFresh:
-			g := s.at(first)
-			next = encodeFreshCursor(s.recs[g].Time, g, enc.freshSeq)
-		}
-	}
-	b = appendPagination(b, next, firstCursor, n == 0, enc)
-	return append(b, '}')
-}
-
-// pageIndex resolves a record fault's index (0-based; negative counts from
-// the end) on the page of at most limit records that starts at position p:
-// out-of-range indexes are clamped to the page; -1 for an empty page.
-func (s *source) pageIndex(p, limit, index int) int {
-	n := 0
-	for ; n < limit; n++ {
+	out := usagePage{Usage: make([]Record, 0, min(limit, s.hi-p))}
+	for len(out.Usage) < limit {
 		if p = s.seek(p); p >= s.hi {
 			break
 		}
+		out.Usage = append(out.Usage, s.recs[s.at(p)])
 		p++
 	}
-	if n == 0 {
-		return -1
+	if p = s.seek(p); p < s.hi {
+		out.Pagination = pagination{HasMore: true, NextPage: s.cursorAt(p)}
 	}
-	if index < 0 {
-		index += n
-	}
-	return min(max(index, 0), n-1)
+	return out
 }

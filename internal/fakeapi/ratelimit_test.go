@@ -7,26 +7,21 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
-// fakeClock is a settable clock for Options.Now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
+// at runs f in a synctest bubble whose fake clock starts at start (after
+// the bubble's own start, 2000-01-01).
+func at(t *testing.T, start time.Time, f func(t *testing.T)) {
+	synctest.Test(t, func(t *testing.T) {
+		time.Sleep(time.Until(start))
+		f(t)
+	})
 }
 
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
+// setClock moves the bubble's clock forward to u.
+func setClock(u time.Time) { time.Sleep(time.Until(u)) }
 
 // rateHeaders returns the three rate-limit headers of rec.
 func rateHeaders(t testing.TB, rec *httptest.ResponseRecorder) (limit, remaining int, reset int64) {
@@ -46,8 +41,11 @@ func rateHeaders(t testing.TB, rec *httptest.ResponseRecorder) (limit, remaining
 }
 
 func TestRateLimitHeadersAndWindows(t *testing.T) {
-	clock := &fakeClock{t: time.Unix(1_750_000_030, 500_000_000)} // 30.5 s into a minute
-	s := New(Options{APIKey: testKey, RateLimit: 5, Now: clock.Now})
+	at(t, time.Unix(1_750_000_030, 500_000_000), testRateLimitHeadersAndWindows) // 30.5 s into a minute
+}
+
+func testRateLimitHeadersAndWindows(t *testing.T) {
+	s := New(Options{APIKey: testKey, RateLimit: 5})
 	windowEnd := int64(1_750_000_080) // next multiple of 60
 
 	// Every kind of answer carries the headers and costs budget.
@@ -80,10 +78,10 @@ func TestRateLimitHeadersAndWindows(t *testing.T) {
 		}
 	}
 	// One second before the window ends: still limited.
-	clock.Set(time.Unix(windowEnd-1, 999_999_999))
+	setClock(time.Unix(windowEnd-1, 999_999_999))
 	wantError(t, get(t, s, "/usage?filter=time:2025"), http.StatusTooManyRequests, CodeRateLimited)
 	// At the reset instant a fresh window begins.
-	clock.Set(time.Unix(windowEnd, 0))
+	setClock(time.Unix(windowEnd, 0))
 	rec := get(t, s, "/usage?filter=time:2025&limit=1")
 	if rec.Code != http.StatusOK {
 		t.Fatalf("after rollover: %d", rec.Code)
@@ -92,35 +90,38 @@ func TestRateLimitHeadersAndWindows(t *testing.T) {
 		t.Fatalf("after rollover: remaining %d reset %d", remaining, reset)
 	}
 	// Skipping several windows also starts afresh.
-	clock.Set(time.Unix(windowEnd+3600+59, 0))
+	setClock(time.Unix(windowEnd+3600+59, 0))
 	if _, remaining, reset := rateHeaders(t, get(t, s, "/nope")); remaining != 4 || reset != windowEnd+3660 {
 		t.Fatalf("later window: remaining %d reset %d", remaining, reset)
 	}
 }
 
 func TestRateLimitDefaultsAndWindowRounding(t *testing.T) {
-	clock := &fakeClock{t: time.Unix(1_000_000_007, 0)}
-	s := New(Options{Now: clock.Now})
+	at(t, time.Unix(1_000_000_007, 0), testRateLimitDefaultsAndWindowRounding)
+}
+
+func testRateLimitDefaultsAndWindowRounding(t *testing.T) {
+	s := New(Options{})
 	limit, remaining, reset := rateHeaders(t, getWithAuth(t, s, "/usage?filter=time:2025", DemoAPIKey))
 	if limit != DefaultRateLimit || remaining != DefaultRateLimit-1 || reset != 1_000_000_020 {
 		t.Fatalf("defaults: limit %d remaining %d reset %d", limit, remaining, reset)
 	}
 	// 1.5 s rounds up to 2 s windows, aligned to even seconds.
-	s = New(Options{RateWindow: 1500 * time.Millisecond, Now: clock.Now})
+	s = New(Options{RateWindow: 1500 * time.Millisecond})
 	if _, _, reset := rateHeaders(t, get(t, s, "/")); reset != 1_000_000_008 {
 		t.Fatalf("2 s window reset %d", reset)
-	}
-	if ceilUnix(time.Unix(5, 0)) != 5 || ceilUnix(time.Unix(5, 1)) != 6 {
-		t.Fatal("ceilUnix")
 	}
 }
 
 // TestRateLimitConcurrent fires many requests at once: exactly the budget
 // gets through and the remaining counts are all distinct.
 func TestRateLimitConcurrent(t *testing.T) {
-	clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	at(t, time.Unix(1_800_000_000, 0), testRateLimitConcurrent)
+}
+
+func testRateLimitConcurrent(t *testing.T) {
 	const limit, workers, each = 50, 8, 20
-	s := New(Options{APIKey: testKey, RateLimit: limit, Now: clock.Now})
+	s := New(Options{APIKey: testKey, RateLimit: limit})
 	var ok, limited atomic.Int64
 	var mu sync.Mutex
 	seen := map[int]bool{}

@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // GET /sims and GET /sims/{id}
@@ -194,15 +197,9 @@ func (s *Server) simMatches(q *simQuery, i int) bool {
 }
 
 // SIM cursors are the standard base64 encoding of "sim:<id>@<index>", the
-// id and fleet index of the first SIM of the next page; FaultFreshCursor
-// appends "~<n>" so that each of its cursors is new.
+// id and fleet index of the first SIM of the next page.
 func simCursor(sim SIM, i int) string {
 	return base64.StdEncoding.EncodeToString(fmt.Appendf(nil, "sim:%s@%09d", sim.ID, i))
-}
-
-// freshSIMCursor is a never-seen cursor of SIM i (FaultFreshCursor).
-func freshSIMCursor(sim SIM, i int, seq uint64) string {
-	return base64.StdEncoding.EncodeToString(fmt.Appendf(nil, "sim:%s@%09d~%d", sim.ID, i, seq))
 }
 
 // resumeSIM returns the fleet index a cursor points at, if it is a SIM
@@ -213,9 +210,6 @@ func (s *Server) resumeSIM(cursor string) (int, bool) {
 		return 0, false
 	}
 	id, is, ok := strings.Cut(strings.TrimPrefix(string(raw), "sim:"), "@")
-	if seq, fresh := strings.CutPrefix(is[min(9, len(is)):], "~"); fresh && seq != "" && allDigits(seq) {
-		is = is[:9]
-	}
 	if !ok || !strings.HasPrefix(string(raw), "sim:") || len(is) < 9 || !allDigits(is) {
 		return 0, false
 	}
@@ -226,33 +220,26 @@ func (s *Server) resumeSIM(cursor string) (int, bool) {
 	return i, true
 }
 
-// sims answers GET /sims and GET /sims/{id}.
-func (s *Server) sims(b []byte, path string, q url.Values, enc encodeOptions) ([]byte, *apiError) {
-	if path == "/sims" {
-		return s.simList(b, q, enc)
-	}
-	id := strings.TrimPrefix(path, "/sims/")
+// sim answers GET /sims/{id}.
+func (s *Server) sim(id string) (any, *apiError) {
 	if id == "" || strings.Contains(id, "/") {
-		return b, errNotFound
-	}
-	if !validPathSIMID(id) {
-		return b, errSIMNotFoundSims
+		return nil, errNotFound
 	}
 	i, ok := s.fleet.idx().simByKey[id]
-	if !ok {
-		return b, errSIMNotFoundSims
+	if !validPathSIMID(id) || !ok {
+		return nil, errSIMNotFoundSims
 	}
 	if !s.simAllowed(i) {
-		return b, errForbidden
+		return nil, errForbidden
 	}
-	return s.appendSIM(b, int(i), enc), nil
+	return s.wireSIM(int(i)), nil
 }
 
 // simList answers GET /sims.
-func (s *Server) simList(b []byte, v url.Values, enc encodeOptions) ([]byte, *apiError) {
+func (s *Server) simList(v url.Values) (any, *apiError) {
 	q, aerr := parseSIMQuery(v)
 	if aerr != nil {
-		return b, aerr
+		return nil, aerr
 	}
 	var list []int // fleet indexes of the matching SIMs, ascending
 	for i := range s.fleet.SIMs {
@@ -264,174 +251,125 @@ func (s *Server) simList(b []byte, v url.Values, enc encodeOptions) ([]byte, *ap
 	if q.hasCursor {
 		i, ok := s.resumeSIM(q.cursor)
 		if !ok || !s.simMatches(&q, i) {
-			return b, errInvalidNextPage
+			return nil, errInvalidNextPage
 		}
 		pos = sort.SearchInts(list, i)
 	}
-	style := SIMPaging(s.simPaging.Load())
-	repeat := enc.pagination == paginationRepeat
-	if repeat && style != SIMPagingCursor {
-		pos = 0 // sent back to the start, whatever offset was asked for
-	} else {
-		pos = min(pos+q.offset, len(list))
-	}
+	pos = min(pos+q.offset, len(list))
 	limit := min(q.limit, s.simPageLimit)
 	page := list[pos:min(pos+limit, len(list))]
-	total := len(list)
-
-	switch style {
+	sims := make([]object, len(page))
+	for k, i := range page {
+		sims[k] = s.wireSIM(i)
+	}
+	switch SIMPaging(s.simPaging.Load()) {
 	case SIMPagingOffset:
-		switch enc.pagination {
-		case paginationRepeat:
-			total = q.offset + 2*len(page) // claims more, for ever
-		case paginationMissing:
-			total += limit // claims more than there are
-		}
-		b = append(b, `{"count":`...)
-		b = strconv.AppendInt(b, int64(len(page)), 10)
-		b = append(b, `,"limit":`...)
-		b = strconv.AppendInt(b, int64(limit), 10)
-		b = append(b, `,"offset":`...)
-		b = strconv.AppendInt(b, int64(q.offset), 10)
-		b = append(b, `,"total":`...)
-		b = strconv.AppendInt(b, int64(total), 10)
-		b = append(b, ',')
-		b = s.appendSIMArray(b, page, enc)
-		return append(b, '}'), nil
+		return object{{"count", len(page)}, {"limit", limit}, {"offset", q.offset}, {"total", len(list)}, {"sims", sims}}, nil
 	case SIMPagingBare:
-		b = append(b, '{')
-		b = s.appendSIMArray(b, page, enc)
-		return append(b, '}'), nil
+		return object{{"sims", sims}}, nil
 	}
-	b = append(b, '{')
-	b = s.appendSIMArray(b, page, enc)
-	var next, first string
+	var p pagination
 	if end := pos + len(page); end < len(list) {
-		next = simCursor(s.fleet.SIMs[list[end]], list[end])
+		p = pagination{HasMore: true, NextPage: simCursor(s.fleet.SIMs[list[end]], list[end])}
 	}
-	if len(page) > 0 {
-		first = simCursor(s.fleet.SIMs[page[0]], page[0])
-		if enc.pagination == paginationFresh {
-			next = freshSIMCursor(s.fleet.SIMs[page[0]], page[0], enc.freshSeq)
-		}
-	}
-	b = appendPagination(b, next, first, len(page) == 0, enc)
-	return append(b, '}'), nil
-}
-
-// appendSIMArray appends "sims":[...] for the SIMs at the fleet indexes.
-func (s *Server) appendSIMArray(b []byte, idxs []int, enc encodeOptions) []byte {
-	b = append(b, `"sims":[`...)
-	for k, i := range idxs {
-		if k > 0 {
-			b = append(b, ',')
-		}
-		b = s.appendSIM(b, i, enc)
-	}
-	return append(b, ']')
+	return object{{"sims", sims}, {"pagination", p}}, nil
 }
 
 // simTimeLayout is the time layout of the SIM endpoints: ISO 8601 in UTC
 // with milliseconds, unlike usage records.
 const simTimeLayout = "2006-01-02T15:04:05.000Z"
 
-// appendSIM appends the JSON object of SIM i, keys in the order of the
-// public examples. A SIM without a data limit has "data_limit": null when
-// its index is even and no "data_limit" key when odd: the evidence does not
-// say which the API sends.
-func (s *Server) appendSIM(b []byte, i int, enc encodeOptions) []byte {
+// object is a JSON object whose members keep their order (the order of the
+// API's examples). A member whose value is omitted is left out; a nil value
+// is null.
+type object []member
+
+type member struct {
+	key   string
+	value any
+}
+
+// omitted is the value of a member an object leaves out.
+var omitted = new(struct{})
+
+// MarshalJSONTo implements json.MarshalerTo.
+func (o object) MarshalJSONTo(enc *jsontext.Encoder) error {
+	if err := enc.WriteToken(jsontext.BeginObject); err != nil {
+		return err
+	}
+	for _, m := range o {
+		if m.value == omitted {
+			continue
+		}
+		if err := enc.WriteToken(jsontext.String(m.key)); err != nil {
+			return err
+		}
+		if err := json.MarshalEncode(enc, m.value); err != nil {
+			return err
+		}
+	}
+	return enc.WriteToken(jsontext.EndObject)
+}
+
+// orNull is s, or null when s is empty.
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// wireSIM is SIM i as the API writes it. A SIM without a data limit has
+// "data_limit": null when its index is even and no "data_limit" key when
+// odd: the evidence does not say which the API sends.
+func (s *Server) wireSIM(i int) object {
 	sim := &s.fleet.SIMs[i]
 	st := s.simStates()[i]
-	str := func(key, v string) {
-		b = append(b, `,"`...)
-		b = append(b, key...)
-		b = append(b, `":`...)
-		if v == "" {
-			b = append(b, "null"...)
-			return
-		}
-		b = appendString(b, v)
-	}
-	b = append(b, `{"id":`...)
-	b = appendString(b, sim.ID)
-	str("iccid", sim.ICCID)
-	str("msisdn", "452"+sim.ID[2:])
-	str("imsi", "238731"+sim.ID)
-	str("imei", sim.IMEI)
-	str("label", sim.Label)
-	str("network_whitelist", sim.NetworkWhitelist)
-	b = append(b, `,"imei_lock":null`...)
-	str("connector", sim.Connector)
-	b = append(b, `,"activated":`...)
-	b = strconv.AppendBool(b, sim.Activated)
-	b = fmt.Appendf(b, `,"ipv4":"100.66.%d.%d"`, i/250, 1+i%250)
-	b = append(b, `,"online":`...)
-	b = strconv.AppendBool(b, sim.Online)
-	var last *Record
-	onlineAt := ""
+	var onlineAt any
+	network := object{{"name", nil}, {"country", nil}, {"country_code", nil}, {"mcc", nil}, {"mnc", nil}}
 	if st.last >= 0 {
-		last = &s.fleet.Records[st.last]
+		last := &s.fleet.Records[st.last]
 		onlineAt = last.Time.UTC().Format(simTimeLayout)
-	}
-	str("online_at", onlineAt)
-	str("last_came_online_at", onlineAt)
-	if sim.Online && last != nil {
-		name, country, code := networkOf(last)
-		b = append(b, `,"network":{"name":`...)
-		b = appendString(b, name)
-		str("country", country)
-		str("country_code", code)
-		str("mcc", last.MCC)
-		str("mnc", last.MNC)
-		b = append(b, '}')
-	} else {
-		b = append(b, `,"network":{"name":null,"country":null,"country_code":null,"mcc":null,"mnc":null}`...)
-	}
-	b = append(b, `,"usage":`...)
-	b = appendNumber(b, st.total, enc)
-	b = append(b, `,"tags":[`...)
-	for k, id := range sim.Tags {
-		if k > 0 {
-			b = append(b, ',')
+		if sim.Online {
+			name, country, code := networkOf(last)
+			network = object{{"name", name}, {"country", country}, {"country_code", code}, {"mcc", last.MCC}, {"mnc", last.MNC}}
 		}
-		name, color := "", tagColors[0]
+	}
+	tags := []object{}
+	for _, id := range sim.Tags {
+		name, color := any(nil), tagColors[0]
 		if ti, ok := s.fleet.idx().tagByID[id]; ok {
-			name, color = s.fleet.Tags[ti].Name, tagColors[int(ti)%len(tagColors)]
+			name, color = orNull(s.fleet.Tags[ti].Name), tagColors[int(ti)%len(tagColors)]
 		}
-		b = append(b, `{"id":`...)
-		b = appendString(b, id)
-		str("name", name)
-		b = append(b, `,"can_write":false`...)
-		str("color", color)
-		b = append(b, '}')
+		tags = append(tags, object{{"id", id}, {"name", name}, {"can_write", false}, {"color", color}})
 	}
-	b = append(b, ']')
+	var dataLimit any = omitted
 	switch dl := sim.DataLimit; {
 	case dl != nil:
-		b = append(b, `,"data_limit":{"used":`...)
+		used, threshold := any(st.used), any(nil)
 		if dl.UsedNull {
-			b = append(b, "null"...)
-		} else {
-			b = appendNumber(b, st.used, enc)
+			used = nil
 		}
-		b = append(b, `,"total":`...)
-		b = appendNumber(b, dl.Total, enc)
-		str("type", dl.Type)
-		str("period", s.periodFrom.Format("200601"))
-		b = append(b, `,"alert_threshold":`...)
 		if dl.AlertThreshold > 0 {
-			b = strconv.AppendInt(b, dl.AlertThreshold, 10)
-		} else {
-			b = append(b, "null"...)
+			threshold = dl.AlertThreshold
 		}
-		str("resets_at", s.periodTo.Format(simTimeLayout))
-		b = append(b, '}')
+		dataLimit = object{{"used", used}, {"total", dl.Total}, {"type", dl.Type}, {"period", s.periodFrom.Format("200601")},
+			{"alert_threshold", threshold}, {"resets_at", s.periodTo.Format(simTimeLayout)}}
 	case i%2 == 0:
-		b = append(b, `,"data_limit":null`...)
+		dataLimit = nil
 	}
+	var location any = omitted
 	if i%3 == 0 {
-		b = fmt.Appendf(b, `,"location":{"lat":%d.%02d,"lng":%d.%02d,"cell_id":%d,"location_area_code":null,"accuracy":%d.5}`,
-			55+i%3, i%100, 10+i%5, (7*i)%100, 21679616+i, 500+i)
+		location = object{{"lat", jsontext.Value(fmt.Sprintf("%d.%02d", 55+i%3, i%100))}, {"lng", jsontext.Value(fmt.Sprintf("%d.%02d", 10+i%5, (7*i)%100))},
+			{"cell_id", 21679616 + i}, {"location_area_code", nil}, {"accuracy", float64(500+i) + 0.5}}
 	}
-	return append(b, `,"technologies":{"sms":true,"2g_3g":true,"4g":true}}`...)
+	return object{
+		{"id", sim.ID}, {"iccid", orNull(sim.ICCID)}, {"msisdn", "452" + sim.ID[2:]}, {"imsi", "238731" + sim.ID},
+		{"imei", orNull(sim.IMEI)}, {"label", orNull(sim.Label)}, {"network_whitelist", orNull(sim.NetworkWhitelist)},
+		{"imei_lock", nil}, {"connector", orNull(sim.Connector)}, {"activated", sim.Activated},
+		{"ipv4", fmt.Sprintf("100.66.%d.%d", i/250, 1+i%250)}, {"online", sim.Online},
+		{"online_at", onlineAt}, {"last_came_online_at", onlineAt}, {"network", network},
+		{"usage", st.total}, {"tags", tags}, {"data_limit", dataLimit}, {"location", location},
+		{"technologies", object{{"sms", true}, {"2g_3g", true}, {"4g", true}}},
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -125,7 +126,9 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 func collect(t *testing.T, c *Client, q UsageQuery) ([]Record, ReadResult, error) {
 	t.Helper()
 	var got []Record
-	res, err := c.ReadUsage(context.Background(), q, func(p []Record) error {
+	// A deadline, so that a read that never ends fails the test, also on a
+	// fake clock (where it would otherwise loop for ever).
+	res, err := c.ReadUsage(waitCtx(t, 10*time.Minute), q, func(p []Record) error {
 		got = append(got, p...)
 		return nil
 	})
@@ -367,47 +370,65 @@ func TestPagingReadings(t *testing.T) {
 	}
 }
 
+// A 5xx mid-read retries that page alone, after a backoff with jitter
+// (from RetryWaitMin, doubling), and counts every record once.
 func TestRetriesServerErrorsThenSucceeds(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		switch n {
-		case 1:
-			writeJSON(w, 200, page(2, 0, "c1"))
-		case 2, 3:
-			writeJSON(w, 503, `{"error":"service_unavailable"}`)
-		default:
-			writeJSON(w, 200, page(2, 2, ""))
+	bubble(t, func(t *testing.T) {
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			switch n {
+			case 1:
+				writeJSON(w, 200, page(2, 0, "c1"))
+			case 2, 3:
+				writeJSON(w, 503, `{"error":"service_unavailable"}`)
+			default:
+				writeJSON(w, 200, page(2, 2, ""))
+			}
+		})
+		c, _ := s.client(t, func(c *Config) { c.RetryWaitMin, c.RetryWaitMax = time.Second, 30*time.Second })
+		got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 4 {
+			t.Fatalf("got %d records, want 4 (no page twice, none skipped)", len(got))
+		}
+		reqs := s.requests()
+		if len(reqs) != 4 || reqs[2].RawQuery != reqs[1].RawQuery || reqs[3].RawQuery != reqs[1].RawQuery || !strings.Contains(reqs[3].RawQuery, "next_page=c1") {
+			t.Fatalf("requests %+v: want page 2 retried, not the whole read", reqs)
+		}
+		// Backoff: the upper half of 1 s, then of 2 s.
+		if gap := reqs[2].At.Sub(reqs[1].At); gap < 500*time.Millisecond || gap > time.Second {
+			t.Errorf("first retry after %s, want 0.5s to 1s", gap)
+		}
+		if gap := reqs[3].At.Sub(reqs[2].At); gap < time.Second || gap > 2*time.Second {
+			t.Errorf("second retry after %s, want 1s to 2s", gap)
 		}
 	})
-	c, _ := newTestClient(t, ts.URL)
-	got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 4 {
-		t.Fatalf("got %d records, want 4 (no page twice, none skipped)", len(got))
-	}
-	reqs := ts.requests()
-	if len(reqs) != 4 || reqs[2].RawQuery != reqs[1].RawQuery || !strings.Contains(reqs[3].RawQuery, "next_page=c1") {
-		t.Errorf("requests %+v: want page 2 retried, not the whole read", reqs)
-	}
 }
 
 func TestPersistentServerErrorStopsAfterMaxRetries(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		writeJSON(w, 500, `{"error":"internal_server_error"}`)
+	bubble(t, func(t *testing.T) {
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			writeJSON(w, 500, `{"error":"internal_server_error"}`)
+		})
+		c, _ := s.client(t, func(c *Config) { c.MaxRetries = 2; c.RetryWaitMin, c.RetryWaitMax = time.Second, 30*time.Second })
+		start := time.Now()
+		_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+		var e *Error
+		if !errors.As(err, &e) || e.Status != 500 || e.Code != "internal_server_error" || e.Attempts != 3 {
+			t.Fatalf("err = %#v", err)
+		}
+		if len(s.requests()) != 3 {
+			t.Errorf("%d requests, want 1 + max_retries (2)", len(s.requests()))
+		}
+		if !strings.Contains(e.Detail(), "max_retries") {
+			t.Errorf("detail %q should point at max_retries", e.Detail())
+		}
+		// Two backoffs (0.5-1 s, then 1-2 s), then the error at once.
+		if took := time.Since(start); took < 1500*time.Millisecond || took > 3*time.Second {
+			t.Errorf("gave up after %s, want after two backoffs (1.5s to 3s)", took)
+		}
 	})
-	c, _ := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 2 })
-	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-	var e *Error
-	if !errors.As(err, &e) || e.Status != 500 || e.Code != "internal_server_error" || e.Attempts != 3 {
-		t.Fatalf("err = %#v", err)
-	}
-	if len(ts.requests()) != 3 {
-		t.Errorf("%d requests, want 1 + max_retries (2)", len(ts.requests()))
-	}
-	if !strings.Contains(e.Detail(), "max_retries") {
-		t.Errorf("detail %q should point at max_retries", e.Detail())
-	}
 }
 
 func TestNotImplementedIsNotRetried(t *testing.T) {
@@ -419,33 +440,39 @@ func TestNotImplementedIsNotRetried(t *testing.T) {
 	}
 }
 
+// A 429 mid-read waits until the announced reset (never before, and within
+// a second of it), retries the same page and ends with every record once;
+// the wait does not use up max_retries.
 func TestRateLimitedRequestWaitsForReset(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		var reset int64
 		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				reset = time.Now().Unix() + 2
+			switch n {
+			case 1:
+				writeJSON(w, 200, page(2, 0, "c1"))
+			case 2:
+				reset = time.Now().Unix() + 3
 				w.Header().Set("x-ratelimit-limit", "600")
 				w.Header().Set("x-ratelimit-remaining", "0")
 				w.Header().Set("x-ratelimit-reset", strconv.FormatInt(reset, 10))
 				writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
-				return
+			default:
+				writeJSON(w, 200, page(2, 2, ""))
 			}
-			writeJSON(w, 200, page(1, 0, ""))
 		})
 		c, log := s.client(t, func(c *Config) { c.MaxRetries = 0 })
 		got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-		if err != nil || len(got) != 1 {
+		if err != nil || len(got) != 4 {
 			t.Fatalf("err %v, %d records", err, len(got))
 		}
 		reqs := s.requests()
-		if len(reqs) != 2 {
-			t.Fatalf("%d requests", len(reqs))
+		if len(reqs) != 3 || reqs[2].RawQuery != reqs[1].RawQuery {
+			t.Fatalf("requests %+v: want page 2 asked again", reqs)
 		}
-		if reqs[1].At.Before(time.Unix(reset, 0)) {
-			t.Errorf("retried at %s, before the announced reset %s", reqs[1].At, time.Unix(reset, 0))
+		if reqs[2].At.Before(time.Unix(reset, 0)) {
+			t.Errorf("retried at %s, before the announced reset %s", reqs[2].At, time.Unix(reset, 0))
 		}
-		if late := reqs[1].At.Sub(time.Unix(reset, 0)); late > time.Second {
+		if late := reqs[2].At.Sub(time.Unix(reset, 0)); late > time.Second {
 			t.Errorf("retried %s after the announced reset, want within a second", late)
 		}
 		if !strings.Contains(log.all(), "rate limit") {
@@ -454,72 +481,59 @@ func TestRateLimitedRequestWaitsForReset(t *testing.T) {
 	})
 }
 
-func TestRetryAfterHonouredWithoutResetHeader(t *testing.T) {
+func TestPacingOnRemainingZeroAvoids429(t *testing.T) {
+	// The first answer says the budget is spent until the next second; the
+	// client must hold the next request until then instead of sending it.
 	bubble(t, func(t *testing.T) {
+		var reset int64
 		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
 			if n == 1 {
-				w.Header().Set("Retry-After", "7")
+				reset = time.Now().Unix() + 1
+				w.Header().Set("x-ratelimit-limit", "1")
+				w.Header().Set("x-ratelimit-remaining", "0")
+				w.Header().Set("x-ratelimit-reset", strconv.FormatInt(reset, 10))
+				writeJSON(w, 200, page(1, 0, "c1"))
+				return
+			}
+			if time.Now().Unix() < reset {
 				writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
 				return
 			}
-			writeJSON(w, 200, page(1, 0, ""))
+			writeJSON(w, 200, page(1, 1, ""))
 		})
 		c, _ := s.client(t)
 		if _, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}}); err != nil {
 			t.Fatal(err)
 		}
 		reqs := s.requests()
-		if gap := reqs[1].At.Sub(reqs[0].At); gap < 7*time.Second || gap > 8*time.Second {
-			t.Errorf("retried after %s, want Retry-After (7s)", gap)
+		if len(reqs) != 2 {
+			t.Fatalf("%d requests, want 2 (the second paced, not refused)", len(reqs))
+		}
+		if late := reqs[1].At.Sub(time.Unix(reset, 0)); late < 0 || late > 100*time.Millisecond {
+			t.Errorf("the second request went %s after the reset, want just after it", late)
 		}
 	})
-}
-
-func TestPacingOnRemainingZeroAvoids429(t *testing.T) {
-	// The first answer says the budget is spent until the next second; the
-	// client must hold the next request until then instead of sending it.
-	var reset int64
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		if n == 1 {
-			reset = time.Now().Unix() + 1
-			w.Header().Set("x-ratelimit-limit", "1")
-			w.Header().Set("x-ratelimit-remaining", "0")
-			w.Header().Set("x-ratelimit-reset", strconv.FormatInt(reset, 10))
-			writeJSON(w, 200, page(1, 0, "c1"))
-			return
-		}
-		if time.Now().Unix() < reset {
-			writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
-			return
-		}
-		writeJSON(w, 200, page(1, 1, ""))
-	})
-	c, _ := newTestClient(t, ts.URL)
-	if _, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}}); err != nil {
-		t.Fatal(err)
-	}
-	if n := len(ts.requests()); n != 2 {
-		t.Errorf("%d requests, want 2 (the second paced, not refused)", n)
-	}
 }
 
 func TestCancellationEndsRateLimitWait(t *testing.T) {
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.Header().Set("x-ratelimit-remaining", "0")
-		w.Header().Set("x-ratelimit-reset", strconv.FormatInt(time.Now().Unix()+120, 10))
-		writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
+	bubble(t, func(t *testing.T) {
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("x-ratelimit-remaining", "0")
+			w.Header().Set("x-ratelimit-reset", strconv.FormatInt(time.Now().Unix()+120, 10))
+			writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
+		})
+		c, _ := s.client(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(200*time.Millisecond, cancel)
+		start := time.Now()
+		_, err := c.ReadUsage(ctx, UsageQuery{Filters: []Filter{{"time", "2025"}}}, func([]Record) error { return nil })
+		if took := time.Since(start); took != 200*time.Millisecond {
+			t.Errorf("returned after %s, want at the cancellation (200ms)", took)
+		}
+		if !IsCanceled(err) {
+			t.Errorf("err = %v, want a cancellation", err)
+		}
 	})
-	c, _ := newTestClient(t, ts.URL)
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(200*time.Millisecond, cancel)
-	start := time.Now()
-	_, err := c.ReadUsage(ctx, UsageQuery{Filters: []Filter{{"time", "2025"}}}, func([]Record) error { return nil })
-	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("returned after %s, want promptly after cancellation", took)
-	}
-	if !IsCanceled(err) {
-		t.Errorf("err = %v, want a cancellation", err)
-	}
 }
 
 func TestErrorWording(t *testing.T) {
@@ -548,6 +562,94 @@ func TestErrorWording(t *testing.T) {
 					t.Errorf("error %q lacks %q", err, w)
 				}
 			}
+		})
+	}
+}
+
+// TestBadAnswersAreClearErrors: an answer that stays bad ends the read with
+// an error that names the request, the page and what was wrong, after at
+// most 1 + max_retries attempts (here 1), with nothing counted.
+func TestBadAnswersAreClearErrors(t *testing.T) {
+	cut := func(w http.ResponseWriter, body string, clean bool) {
+		if clean { // a clean end of the body: the JSON is cut short
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)/2))
+		}
+		w.WriteHeader(200)
+		_, _ = io.WriteString(w, body[:len(body)/2])
+		if !clean {
+			panic(http.ErrAbortHandler) // the connection breaks here
+		}
+	}
+	record := func(i int, f func(rec map[string]any)) func(page map[string]any) {
+		return func(page map[string]any) {
+			recs := page["usage"].([]any)
+			f(recs[(i+len(recs))%len(recs)].(map[string]any))
+		}
+	}
+	cases := []struct {
+		name     string
+		odd      func(w http.ResponseWriter, page func(shape func(map[string]any)) string) // answers page 2
+		kind     ErrorKind
+		summary  string
+		want     string
+		requests int
+	}{
+		{"connection reset mid-body", func(w http.ResponseWriter, page func(func(map[string]any)) string) { cut(w, page(nil), false) }, KindTransport,
+			"Connection to the Onomondo API broke off",
+			`GET /usage?filter=time:2025-02&limit=40&next_page=c40 (page 2) answered HTTP 200, but the connection broke off while the answer was read (unexpected EOF), in each of 2 attempt(s)`, 3},
+		{"truncated JSON", func(w http.ResponseWriter, page func(func(map[string]any)) string) { cut(w, page(nil), true) }, KindDecode,
+			"Unexpected answer from the Onomondo API", `the JSON ends early (truncated)`, 2},
+		{"HTML 502 page", func(w http.ResponseWriter, _ func(func(map[string]any)) string) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(502)
+			_, _ = io.WriteString(w, "<html><body><h1>502 Bad Gateway</h1>for "+testKey+"</body></html>") // a proxy echoing the key
+		}, KindHTTP, "Onomondo API server error", `(page 2) answered HTTP 502. `, 3},
+		{"empty 200 body", func(w http.ResponseWriter, _ func(func(map[string]any)) string) { writeJSON(w, 200, "") }, KindDecode,
+			"Unexpected answer from the Onomondo API", `the body is empty`, 2},
+		{"a record without bytes", func(w http.ResponseWriter, page func(func(map[string]any)) string) {
+			writeJSON(w, 200, page(record(6, func(rec map[string]any) { delete(rec, "bytes") })))
+		}, KindDecode, "Unexpected answer from the Onomondo API", `record 7 of the page has no "bytes"`, 2},
+		{"a record with bytes null", func(w http.ResponseWriter, page func(func(map[string]any)) string) {
+			writeJSON(w, 200, page(record(0, func(rec map[string]any) { rec["bytes"] = nil })))
+		}, KindDecode, "Unexpected answer from the Onomondo API", `record 1 of the page has "bytes": null`, 2},
+		{"null in place of the last record", func(w http.ResponseWriter, page func(func(map[string]any)) string) {
+			writeJSON(w, 200, page(func(p map[string]any) { recs := p["usage"].([]any); recs[len(recs)-1] = nil }))
+		}, KindDecode, "Unexpected answer from the Onomondo API", `record 40 of the page is null`, 2},
+		{"bytes not a whole number", func(w http.ResponseWriter, page func(func(map[string]any)) string) {
+			writeJSON(w, 200, page(record(3, func(rec map[string]any) { rec["bytes"] = "12.5" })))
+		}, KindDecode, "Unexpected answer from the Onomondo API", `record 4 of the page: "bytes" "12.5" is a string that is not decimal digits, expected a whole non-negative number of bytes`, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
+				a := newUsageAPI(120, 0, 0, rateReading{})
+				s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+					page := func(shape func(map[string]any)) string {
+						body, _ := a.page(r.URL.Query(), shape)
+						return string(body)
+					}
+					if r.URL.Query().Get("next_page") != "c40" {
+						writeJSON(w, 200, page(nil))
+						return
+					}
+					tc.odd(w, page)
+				})
+				c, _ := s.client(t, func(c *Config) { c.MaxRetries = 1 })
+				got, err := a.read(waitCtx(t, 10*time.Minute), c, 40)
+				var e *Error
+				if !errors.As(err, &e) || e.Kind != tc.kind {
+					t.Fatalf("read %+v, err = %v; want an error of kind %d", got, err, tc.kind)
+				}
+				if e.Summary() != tc.summary || !strings.Contains(e.Detail(), tc.want) || !strings.Contains(e.Detail(), "GET /usage?filter=time:2025-02&limit=40&next_page=c40 (page 2)") {
+					t.Errorf("error %q\nwant %q: %q", err, tc.summary, tc.want)
+				}
+				if strings.Contains(err.Error(), testKey) {
+					t.Errorf("the error shows the API key: %v", err)
+				}
+				if n := len(s.requests()); n != tc.requests {
+					t.Errorf("%d requests, want %d", n, tc.requests)
+				}
+			})
 		})
 	}
 }
@@ -588,25 +690,32 @@ func TestBadBodies(t *testing.T) {
 	}
 }
 
+// A connection that breaks off mid-body on page 2 gets that page asked
+// again, once, and every record counted once.
 func TestConnectionResetMidBodyIsRetried(t *testing.T) {
 	bubble(t, func(t *testing.T) {
-		full := page(3, 0, "")
+		second := page(3, 2, "")
 		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
-			if n == 1 {
-				w.Header().Set("Content-Length", strconv.Itoa(len(full)))
+			switch n {
+			case 1:
+				writeJSON(w, 200, page(2, 0, "c1"))
+			case 2:
+				w.Header().Set("Content-Length", strconv.Itoa(len(second)))
 				w.WriteHeader(200)
-				_, _ = w.Write([]byte(full[:len(full)/2]))
+				_, _ = w.Write([]byte(second[:len(second)/2]))
 				panic(http.ErrAbortHandler) // the connection breaks here
+			default:
+				writeJSON(w, 200, second)
 			}
-			writeJSON(w, 200, full)
 		})
 		c, _ := s.client(t)
 		got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-		if err != nil || len(got) != 3 {
+		if err != nil || len(got) != 5 {
 			t.Fatalf("err %v, %d records (want the page retried once, counted once)", err, len(got))
 		}
-		if n := len(s.requests()); n != 2 {
-			t.Errorf("%d requests, want 2", n)
+		reqs := s.requests()
+		if len(reqs) != 3 || reqs[2].RawQuery != reqs[1].RawQuery {
+			t.Errorf("requests %+v: want page 2 asked again, once", reqs)
 		}
 	})
 }
@@ -702,31 +811,30 @@ func TestParseBaseURL(t *testing.T) {
 }
 
 func TestKeyNeverLoggedOrInErrors(t *testing.T) {
-	// A proxy that echoes the Authorization header into its error page.
-	ts := newTestServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
-		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(502)
-		_, _ = fmt.Fprintf(w, "<html>bad gateway for %s</html>", r.Header.Get("Authorization"))
+	bubble(t, func(t *testing.T) {
+		// A proxy that echoes the Authorization header into its error page.
+		s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(502)
+			_, _ = fmt.Fprintf(w, "<html>bad gateway for %s</html>", r.Header.Get("Authorization"))
+		})
+		c, log := s.client(t, func(c *Config) { c.MaxRetries = 1 })
+		_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+		if err == nil {
+			t.Fatal("no error")
+		}
+		if strings.Contains(err.Error(), testKey) {
+			t.Errorf("error text contains the key: %v", err)
+		}
+		if !strings.Contains(err.Error(), "<redacted>") {
+			t.Errorf("error %q: want the echoed key redacted", err)
+		}
+		if !strings.Contains(log.all(), "Onomondo API request") || !strings.Contains(log.all(), "status:502") {
+			t.Errorf("requests not logged at debug: %s", log.all())
+		}
 	})
-	c, log := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 1 })
-	_, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
-	if err == nil {
-		t.Fatal("no error")
-	}
-	if strings.Contains(err.Error(), testKey) {
-		t.Errorf("error text contains the key: %v", err)
-	}
-	if !strings.Contains(err.Error(), "<redacted>") {
-		t.Errorf("error %q: want the echoed key redacted", err)
-	}
-	if !strings.Contains(log.all(), "Onomondo API request") || !strings.Contains(log.all(), "status:502") {
-		t.Errorf("requests not logged at debug: %s", log.all())
-	}
 }
 
-// TestKeyRedactedBeforeValuesAreShortened: a value quoted in an error is
-// shortened, and a key echoed inside it must be redacted first, or the cut
-// would leave a prefix of the key that no later redaction recognises.
 func TestKeyRedactedBeforeValuesAreShortened(t *testing.T) {
 	for name, body := range map[string]string{
 		"record bytes": `{"usage":[{"bytes":"x` + testKey + `"}],"pagination":{"has_more":false}}`,

@@ -1,7 +1,7 @@
 // Package onomondo is a plain-Go client for the Onomondo API: the usage
 // endpoints GET /usage, GET /usage/{sim_id} and GET
-// /usage/tag-total/{tag_id}, and the SIM endpoints GET /sims and GET
-// /sims/{id}.
+// /usage/tag-total/{tag_id}, the SIM endpoints GET /sims and GET
+// /sims/{id}, and the SMS log GET /sms/usage/ and GET /sms/usage/{sim_id}.
 //
 // It gets authentication, query encoding, paging, rate limits, retries and
 // errors right, and knows nothing of Terraform: the provider turns its

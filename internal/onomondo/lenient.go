@@ -160,24 +160,3 @@ func countPtr(b ByteCount) *int64 {
 	v := b.Value
 	return &v
 }
-
-// optNumber is any JSON number, kept exactly as written, or "" when absent
-// or null: for values whose unit the API does not document.
-type optNumber string
-
-// UnmarshalJSONFrom implements json.UnmarshalerFrom.
-func (o *optNumber) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	val, err := d.ReadValue()
-	if err != nil {
-		return err
-	}
-	switch val.Kind() {
-	case 'n':
-		*o = ""
-	case '0':
-		*o = optNumber(val)
-	default:
-		return &valueError{text: string(val), what: "a JSON " + kindName(val.Kind()), expected: "a number"}
-	}
-	return nil
-}

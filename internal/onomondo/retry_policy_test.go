@@ -2,6 +2,7 @@ package onomondo
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -230,5 +231,94 @@ func TestParseRetryAfter(t *testing.T) {
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("ParseRetryAfter(%q) = %s, %v; want %s, %v", in, got, ok, tc.want, tc.ok)
 		}
+	}
+}
+
+// TestRetriesOnTheFakeClock reads three pages through the client, page 2
+// first answered oddly (one row each), and checks on the fake clock that
+// the same page is asked again after the wait the policy promises (never
+// before, and within a second of it, or within the backoff's range), then
+// that every record is counted once.
+func TestRetriesOnTheFakeClock(t *testing.T) {
+	rateLimited := func(h map[string]string) func(w http.ResponseWriter, r *http.Request) {
+		return func(w http.ResponseWriter, r *http.Request) {
+			for k, v := range h {
+				w.Header().Set(k, v)
+			}
+			writeJSON(w, 429, `{"error":"rate_limit_exceeded"}`)
+		}
+	}
+	// The bubble starts at bubbleStart, a whole second: headers are
+	// written against it.
+	at := func(d time.Duration) time.Time { return bubbleStart.Add(d) }
+	unix := func(d time.Duration) string { return strconv.FormatInt(at(d).Unix(), 10) }
+	date := func(d time.Duration) string { return at(d).UTC().Format(http.TimeFormat) }
+	cases := []struct {
+		name     string
+		odd      func(w http.ResponseWriter, r *http.Request)
+		min, max time.Duration // the gap between the odd answer and the retry
+	}{
+		{"429 reset in Unix seconds", rateLimited(map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": unix(3 * time.Second)}), 3 * time.Second, 4 * time.Second},
+		{"429 reset in Unix milliseconds", rateLimited(map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": strconv.FormatInt(at(2*time.Second).UnixMilli(), 10)}), 2 * time.Second, 3 * time.Second},
+		{"429 reset as seconds until", rateLimited(map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "3"}), 3 * time.Second, 4 * time.Second},
+		{"429 reset by a server clock 90 s behind, read against its Date", rateLimited(map[string]string{
+			"Date": date(-90 * time.Second), "X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": unix(-87 * time.Second)}), 3 * time.Second, 4 * time.Second},
+		{"429 reset past (a server clock behind, a correct Date) backs off 1 s", rateLimited(map[string]string{
+			"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": unix(-87 * time.Second)}), time.Second, 2 * time.Second},
+		{"429 Retry-After seconds, no reset header", rateLimited(map[string]string{"Retry-After": "7"}), 7 * time.Second, 8 * time.Second},
+		{"429 Retry-After as an HTTP date", rateLimited(map[string]string{"Retry-After": date(5 * time.Second)}), 5 * time.Second, 6 * time.Second},
+		{"429 stripped of every hint backs off 1 s", rateLimited(map[string]string{"X-Ratelimit-Limit": "600"}), time.Second, 2 * time.Second},
+		{"503 Retry-After wins over a 60 s reset", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "3")
+			w.Header().Set("X-Ratelimit-Remaining", "597")
+			w.Header().Set("X-Ratelimit-Reset", unix(60*time.Second))
+			writeJSON(w, 503, `{"error":"service_unavailable"}`)
+		}, 3 * time.Second, 4 * time.Second},
+		{"503 Retry-After as an HTTP date", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", date(4*time.Second))
+			writeJSON(w, 503, `{"error":"service_unavailable"}`)
+		}, 4 * time.Second, 5 * time.Second},
+		{"502 without Retry-After backs off", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 502, `{"error":"bad_gateway"}`)
+		}, 500 * time.Millisecond, time.Second},
+		{"body broken off backs off", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", "1000")
+			_, _ = io.WriteString(w, `{"usage":[{"bytes":1`)
+			panic(http.ErrAbortHandler)
+		}, 500 * time.Millisecond, time.Second},
+		{"no answer within request_timeout (5 s)", func(w http.ResponseWriter, r *http.Request) {
+			<-r.Context().Done()
+		}, 5500 * time.Millisecond, 6 * time.Second},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
+				s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+					switch n {
+					case 1:
+						writeJSON(w, 200, page(2, 0, "c1"))
+					case 2:
+						tc.odd(w, r)
+					default:
+						writeJSON(w, 200, page(2, 2, ""))
+					}
+				})
+				c, _ := s.client(t, func(c *Config) {
+					c.MaxRetries, c.RequestTimeout = 2, 5*time.Second
+					c.RetryWaitMin, c.RetryWaitMax = DefaultRetryWaitMin, DefaultRetryWaitMax
+				})
+				got, _, err := collect(t, c, UsageQuery{Filters: []Filter{{"time", "2025"}}})
+				if err != nil || len(got) != 4 {
+					t.Fatalf("%d records, %v; want 4, each once", len(got), err)
+				}
+				reqs := s.requests()
+				if len(reqs) != 3 || reqs[2].RawQuery != reqs[1].RawQuery {
+					t.Fatalf("requests %+v: want page 2 asked again, once", reqs)
+				}
+				if gap := reqs[2].At.Sub(reqs[1].At); gap < tc.min || gap > tc.max {
+					t.Errorf("page 2 asked again after %s, want %s to %s", gap, tc.min, tc.max)
+				}
+			})
+		})
 	}
 }

@@ -54,9 +54,11 @@ type DataLimit struct {
 	Used   *int64
 	Type   string // such as "monthly"
 	Period string // such as "202401"
-	// AlertThreshold is the JSON number as the API sent it ("" when absent
-	// or null); Onomondo documents neither its unit nor when it is set.
-	AlertThreshold string
+	// AlertThreshold is the headroom below Total, in bytes, at which
+	// Onomondo sends a usage alert (the alert fires when Used reaches
+	// Total - AlertThreshold); nil when absent or null, as on accounts
+	// without the package that shows it. Read like a byte count.
+	AlertThreshold *int64
 	ResetsAt       string // RFC 3339 in UTC when it could be read, else as sent
 }
 
@@ -339,7 +341,7 @@ type simJSON struct {
 		Used           ByteCount `json:"used"`
 		Type           string    `json:"type"`
 		Period         string    `json:"period"`
-		AlertThreshold optNumber `json:"alert_threshold"`
+		AlertThreshold ByteCount `json:"alert_threshold"`
 		ResetsAt       string    `json:"resets_at"`
 	} `json:"data_limit"`
 	Network *struct {
@@ -382,7 +384,7 @@ func (j *simJSON) sim(unread int) (SIM, int) {
 			Used:           countPtr(d.Used),
 			Type:           d.Type,
 			Period:         d.Period,
-			AlertThreshold: string(d.AlertThreshold),
+			AlertThreshold: countPtr(d.AlertThreshold),
 		}
 		s.DataLimit.ResetsAt, unread = normalTime(d.ResetsAt, unread)
 	}

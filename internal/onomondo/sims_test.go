@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/go-json-experiment/json"
 
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
 )
@@ -179,7 +184,7 @@ func TestDecodeSIMsPageIsLenient(t *testing.T) {
 	   "online":true,"online_at":"2024-01-22T02:23:47.398Z","last_came_online_at":"2024-01-22T02:23:47.398Z",
 	   "network":{"name":"Telenor Norge","country":"Norway","country_code":"NO","mcc":"242","mnc":"01"},
 	   "usage":934411,"tags":[{"id":"408de4f2-0664-45f1-8fa6-4add99775437","name":"Fleet A","can_write":false,"color":"#2fc9eb"}],
-	   "data_limit":{"used":794716,"total":1e7,"type":"monthly","period":"202401","alert_threshold":0.8,"resets_at":"2024-02-01T00:00:00.000Z"},
+	   "data_limit":{"used":794716,"total":1e7,"type":"monthly","period":"202401","alert_threshold":1e6,"resets_at":"2024-02-01T00:00:00.000Z"},
 	   "location":{"lat":63.42},"technologies":{"sms":true},"something_new":[1,2]},
 	  {"id":"000002419","label":"","online":false,"online_at":"2024-01-22 02:23:47",
 	   "network":{"name":null,"country":null,"country_code":null,"mcc":null,"mnc":null},
@@ -197,12 +202,12 @@ func TestDecodeSIMsPageIsLenient(t *testing.T) {
 	a := p.sims[0]
 	if a.Label != "" || a.OnlineAt != "2024-01-22T02:23:47Z" || a.Network.CountryCode != "no" || a.Network.MNC != "01" ||
 		len(a.Tags) != 1 || a.Tags[0].Name != "Fleet A" || a.DataLimit == nil || *a.DataLimit.Total != 10_000_000 ||
-		*a.DataLimit.Used != 794716 || a.DataLimit.AlertThreshold != "0.8" || a.DataLimit.ResetsAt != "2024-02-01T00:00:00Z" {
+		*a.DataLimit.Used != 794716 || *a.DataLimit.AlertThreshold != 1_000_000 || a.DataLimit.ResetsAt != "2024-02-01T00:00:00Z" {
 		t.Fatalf("first SIM %+v %+v", a, a.DataLimit)
 	}
 	b := p.sims[1]
 	if b.OnlineAt != "2024-01-22T02:23:47Z" || b.ICCID != "" || b.Activated != nil || *b.Online || b.Network != (SIMNetwork{}) ||
-		b.DataLimit.Used != nil || b.DataLimit.AlertThreshold != "" || b.DataLimit.ResetsAt != "next month" || b.Tags != nil {
+		b.DataLimit.Used != nil || b.DataLimit.AlertThreshold != nil || b.DataLimit.ResetsAt != "next month" || b.Tags != nil {
 		t.Fatalf("second SIM %+v %+v", b, b.DataLimit)
 	}
 	if c := p.sims[2]; c.DataLimit != nil || c.Network != (SIMNetwork{}) || c.Tags != nil {
@@ -243,7 +248,10 @@ func TestDecodeSIMsPageErrors(t *testing.T) {
 		{`{"sims":{"id":"1"}}`, `sims is a JSON object, expected a list`},
 		{`{"sims":[],"total":true}`, `total: true is a JSON boolean, expected a whole non-negative number`},
 		{`{"sims":[],"offset":-1}`, `offset: -1 is negative, expected a whole non-negative number`},
-		{`{"sims":[{"id":"1","data_limit":{"alert_threshold":"80%"}}]}`, `sims[0].data_limit.alert_threshold: "80%" is a JSON string, expected a number`},
+		// alert_threshold is bytes of headroom below the limit: a byte count.
+		{`{"sims":[{"id":"1","data_limit":{"alert_threshold":"80%"}}]}`, `sims[0].data_limit.alert_threshold: "80%" is a string that is not decimal digits, expected a whole non-negative number of bytes`},
+		{`{"sims":[{"id":"1","data_limit":{"alert_threshold":0.8}}]}`, `sims[0].data_limit.alert_threshold: 0.8 is not a whole number, expected a whole non-negative number of bytes`},
+		{`{"sims":[{"id":"1","data_limit":{"alert_threshold":-100}}]}`, `sims[0].data_limit.alert_threshold: -100 is negative, expected a whole non-negative number of bytes`},
 	}
 	for _, tc := range cases {
 		_, err := decodeSIMsPage([]byte(tc.body), "")
@@ -425,85 +433,145 @@ func TestGetSIMAnswers(t *testing.T) {
 	}
 }
 
+// simsAnswer is a GET /sims answer of testSIMs SIMs, ten a page, from the
+// query's cursor ("s<index>", anything after a "~" ignored) or offset: by
+// cursor pagination, or byOffset with count/limit/offset/total. Each SIM
+// has a data limit whose use is 1000 bytes times its index.
+func simsAnswer(q url.Values, byOffset bool) (page map[string]any, from int) {
+	if c := q.Get("next_page"); c != "" {
+		from, _ = strconv.Atoi(strings.TrimPrefix(strings.Split(c, "~")[0], "s"))
+	}
+	if o := q.Get("offset"); o != "" {
+		from, _ = strconv.Atoi(o)
+	}
+	to := min(from+10, testSIMs)
+	sims := []any{}
+	for i := from; i < to; i++ {
+		sims = append(sims, map[string]any{"id": fmt.Sprintf("%09d", i+1), "data_limit": map[string]any{"used": int64(i) * 1000, "total": int64(5_000_000)}})
+	}
+	page = map[string]any{"sims": sims}
+	if byOffset {
+		page["count"], page["limit"], page["offset"], page["total"] = len(sims), 10, from, testSIMs
+		return page, from
+	}
+	pagination := map[string]any{"has_more": to < testSIMs}
+	if to < testSIMs {
+		pagination["next_page"] = "s" + strconv.Itoa(to)
+	}
+	page["pagination"] = pagination
+	return page, from
+}
+
+const testSIMs = 48
+
+// TestListSIMsFaults: GET /sims answers that a read must survive give the
+// complete, exact list; answers it cannot trust end it with an error naming
+// the page and what was wrong.
 func TestListSIMsFaults(t *testing.T) {
-	srv, c := newFakeClient(t, fakeapi.Options{SIMPageLimit: 10})
-	ctx := context.Background()
-
-	// Byte counts quoted as digit strings are read exactly.
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultWrongType, PathPrefix: "/sims", Times: 1})
-	list, err := c.ListSIMs(ctx, SIMQuery{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range list.SIMs {
-		checkSIM(t, srv, s)
-	}
-	srv.ResetRequests()
-
-	// A 5xx mid-read is retried; the read is complete.
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultStatus, Status: 503, PathPrefix: "/sims", After: 2, Times: 2})
-	list, err = c.ListSIMs(ctx, SIMQuery{})
-	if err != nil || len(list.SIMs) != len(srv.Fleet().SIMs) {
-		t.Fatalf("after 503s: %d SIMs, %v", len(list.SIMs), err)
-	}
-	if n := len(srv.Requests()); n != 5+2 {
-		t.Fatalf("%d requests, want 5 pages + 2 retries", n)
-	}
-
-	for _, tc := range []struct {
-		fault fakeapi.Fault
-		kind  ErrorKind
-		want  string
+	type shape func(page map[string]any, from int)
+	more := func(page map[string]any) bool { return page["pagination"].(map[string]any)["has_more"] == true }
+	fresh := 0
+	cases := []struct {
+		name     string
+		byOffset bool
+		shape    shape
+		odd      func(w http.ResponseWriter, n int) bool // answers request n instead, when it returns true
+		kind     ErrorKind                               // 0: the complete list
+		want     string
+		requests int
 	}{
-		{fakeapi.Fault{Kind: fakeapi.FaultHTML, Status: 502}, KindHTTP, `GET /sims?limit=1000 (page 1) answered HTTP 502`},
-		{fakeapi.Fault{Kind: fakeapi.FaultTruncated}, KindDecode, "the JSON ends early (truncated)"},
-		{fakeapi.Fault{Kind: fakeapi.FaultEmptyBody}, KindDecode, "the body is empty"},
-		{fakeapi.Fault{Kind: fakeapi.FaultRepeatCursor}, KindPaging, `page 2 lists SIM "` + srv.Fleet().SIMs[0].ID + `" again, already listed on page 1`},
-		{fakeapi.Fault{Kind: fakeapi.FaultMissingCursor}, KindPaging, "page 1 says has_more but gives no next_page cursor"},
-	} {
-		srv.ClearFaults()
-		tc.fault.PathPrefix = "/sims"
-		srv.InjectFault(tc.fault)
-		_, err := c.ListSIMs(ctx, SIMQuery{})
-		var e *Error
-		if !errors.As(err, &e) || e.Kind != tc.kind || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: err = %v, want kind %d with %q", tc.fault.Kind, err, tc.kind, tc.want)
-		}
+		{name: "byte counts as digit strings", shape: func(page map[string]any, _ int) {
+			for _, sim := range page["sims"].([]any) {
+				dl := sim.(map[string]any)["data_limit"].(map[string]any)
+				dl["used"], dl["total"] = strconv.FormatInt(dl["used"].(int64), 10), "5000000"
+			}
+		}, requests: 5},
+		{name: "503 twice on page 3", odd: func(w http.ResponseWriter, n int) bool {
+			if n == 3 || n == 4 {
+				writeJSON(w, 503, `{"error":"service_unavailable"}`)
+				return true
+			}
+			return false
+		}, requests: 7},
+		{name: "cursor pages without has_more", shape: func(page map[string]any, _ int) {
+			delete(page["pagination"].(map[string]any), "has_more")
+		}, requests: 5},
+		{name: "has_more false with a cursor", shape: func(page map[string]any, _ int) {
+			page["pagination"].(map[string]any)["has_more"] = false
+		}, requests: 5},
+		{name: "no pagination on the last page", shape: func(page map[string]any, _ int) {
+			if !more(page) {
+				delete(page, "pagination")
+			}
+		}, requests: 5},
+		{name: "HTML 502 page", odd: func(w http.ResponseWriter, n int) bool {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(502)
+			_, _ = io.WriteString(w, "<html><h1>502 Bad Gateway</h1></html>")
+			return true
+		}, kind: KindHTTP, want: `GET /sims?limit=1000 (page 1) answered HTTP 502`, requests: 3},
+		{name: "truncated JSON on page 2", odd: func(w http.ResponseWriter, n int) bool {
+			if n == 2 {
+				writeJSON(w, 200, `{"sims":[{"id":"000000011"}`)
+			}
+			return n == 2
+		}, kind: KindDecode, want: `GET /sims?limit=1000&next_page=s10 (page 2) answered HTTP 200, but the body is not the JSON`, requests: 2},
+		{name: "empty body", odd: func(w http.ResponseWriter, n int) bool { writeJSON(w, 200, ""); return true },
+			kind: KindDecode, want: "the body is empty", requests: 1},
+		{name: "a cursor back to the same page", shape: func(page map[string]any, from int) {
+			page["pagination"] = map[string]any{"has_more": true, "next_page": "s" + strconv.Itoa(from)}
+		}, kind: KindPaging, want: `page 2 lists SIM "000000001" again, already listed on page 1`, requests: 2},
+		{name: "fresh cursors back to the same page", shape: func(page map[string]any, from int) {
+			fresh++
+			page["pagination"] = map[string]any{"has_more": true, "next_page": fmt.Sprintf("s%d~%d", from, fresh)}
+		}, kind: KindPaging, want: `page 2 lists SIM "000000001" again, already listed on page 1`, requests: 2},
+		{name: "has_more without a cursor", shape: func(page map[string]any, _ int) {
+			page["pagination"] = map[string]any{"has_more": true}
+		}, kind: KindPaging, want: "page 1 says has_more but gives no next_page cursor", requests: 1},
+		{name: "offset paging that starts over", byOffset: true, shape: func(page map[string]any, from int) {
+			first, _ := simsAnswer(url.Values{}, true)
+			page["sims"], page["total"] = first["sims"], from+20
+		}, kind: KindPaging, want: `GET /sims?limit=1000&offset=10 (page 2): page 2 lists SIM "000000001" again, already listed on page 1`, requests: 2},
+		{name: "an offset total that is never reached", byOffset: true, shape: func(page map[string]any, _ int) {
+			page["total"] = testSIMs + 10
+		}, kind: KindPaging, want: `(page 6): the page at offset 48 is empty, but the answer's total says 58: the read would be incomplete`, requests: 6},
 	}
-
-	// The pagination readings main's paging loop follows hold for SIM
-	// lists too: no has_more, has_more false with a cursor, no pagination
-	// on the last page; fresh cursors over the same SIMs are refused.
-	for _, kind := range []fakeapi.FaultKind{fakeapi.FaultNoHasMore, fakeapi.FaultHasMoreFalseWithCursor, fakeapi.FaultLastNoPagination, fakeapi.FaultEmptyNoPagination} {
-		srv.ClearFaults()
-		srv.InjectFault(fakeapi.Fault{Kind: kind, PathPrefix: "/sims"})
-		list, err := c.ListSIMs(ctx, SIMQuery{})
-		if err != nil || len(list.SIMs) != len(srv.Fleet().SIMs) || list.ByOffset {
-			t.Errorf("%s: %d SIMs, by offset %t, %v", kind, len(list.SIMs), list.ByOffset, err)
-		}
-	}
-	srv.ClearFaults()
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultFreshCursor, PathPrefix: "/sims"})
-	if _, err := c.ListSIMs(ctx, SIMQuery{}); err == nil || !strings.Contains(err.Error(), "page 2 lists SIM") {
-		t.Errorf("fresh cursors: err = %v, want a repeated SIM", err)
-	}
-
-	// Offset style: the same faults become offset paging errors.
-	srv.SetSIMPaging(fakeapi.SIMPagingOffset)
-	for _, tc := range []struct {
-		kind fakeapi.FaultKind
-		want string
-	}{
-		{fakeapi.FaultRepeatCursor, `page 2 lists SIM "` + srv.Fleet().SIMs[0].ID + `" again`},
-		{fakeapi.FaultMissingCursor, "is empty, but the answer's total says 58"},
-	} {
-		srv.ClearFaults()
-		srv.InjectFault(fakeapi.Fault{Kind: tc.kind, PathPrefix: "/sims"})
-		_, err := c.ListSIMs(ctx, SIMQuery{})
-		var e *Error
-		if !errors.As(err, &e) || e.Kind != KindPaging || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("offset %s: err = %v, want %q", tc.kind, err, tc.want)
-		}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
+				s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+					if tc.odd != nil && tc.odd(w, n) {
+						return
+					}
+					page, from := simsAnswer(r.URL.Query(), tc.byOffset)
+					if tc.shape != nil {
+						tc.shape(page, from)
+					}
+					body, _ := json.Marshal(page)
+					writeJSON(w, 200, string(body))
+				})
+				c, _ := s.client(t, func(c *Config) { c.MaxRetries = 2 })
+				list, err := c.ListSIMs(waitCtx(t, 10*time.Minute), SIMQuery{})
+				if n := len(s.requests()); n != tc.requests {
+					t.Errorf("%d requests, want %d", n, tc.requests)
+				}
+				if tc.kind != 0 {
+					var e *Error
+					if !errors.As(err, &e) || e.Kind != tc.kind || !strings.Contains(err.Error(), tc.want) {
+						t.Fatalf("err = %v, want kind %d with %q", err, tc.kind, tc.want)
+					}
+					return
+				}
+				if err != nil || len(list.SIMs) != testSIMs || list.ByOffset != tc.byOffset {
+					t.Fatalf("%d SIMs (by offset %t), %v; want all %d", len(list.SIMs), list.ByOffset, err, testSIMs)
+				}
+				for i, sim := range list.SIMs {
+					if sim.ID != fmt.Sprintf("%09d", i+1) || sim.DataLimit == nil || *sim.DataLimit.Used != int64(i)*1000 || *sim.DataLimit.Total != 5_000_000 {
+						t.Fatalf("SIM %d: %+v %+v", i, sim, sim.DataLimit)
+					}
+				}
+			})
+		})
 	}
 }
 

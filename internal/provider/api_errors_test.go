@@ -2,7 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,18 +86,29 @@ func TestAPIErrors_BadCursorIs400(t *testing.T) {
 	})
 }
 
+// TestAPIErrors_PersistentServerError: a client error reaches the user as a
+// diagnostic with the client's summary and detail, and max_retries reaches
+// the client: one try and one retry, then the error.
 func TestAPIErrors_PersistentServerError(t *testing.T) {
 	boundTime(t, 30*time.Second)
-	srv, url := newFake(t, fakeapi.Options{})
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultStatus, Status: 503, Code: "service_unavailable"})
+	var requests atomic.Int32
+	_, url := behind(t, func(fake *fakeapi.Server, w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/usage") {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		requests.Add(1)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"error":"service_unavailable"}`))
+	})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:      providerBlock(url, `max_retries = 1`) + `data "onomondo_usage" "x" { time = "2025" }`,
-			ExpectError: regexp.MustCompile(`(?s)Onomondo API server error.*HTTP 503 "service_unavailable".*after 2\s+attempt\(s\).*max_retries`),
+			ExpectError: regexp.MustCompile(`(?s)Onomondo API server error.*GET /usage\?filter=time:2025 \(page 1\) answered HTTP 503 "service_unavailable".*after 2\s+attempt\(s\).*max_retries`),
 		}},
 	})
-	if n := len(srv.Requests()); n != 2 {
+	if n := requests.Load(); n != 2 {
 		t.Errorf("%d requests, want 2 (one try and max_retries = 1)", n)
 	}
 }

@@ -2,9 +2,13 @@ package provider
 
 import (
 	"bytes"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -41,7 +45,18 @@ output "total" {
 // stdout and stderr (diagnostics), the plan JSON and the state.
 func TestBinary_KeyNeverLeaks(t *testing.T) {
 	bt := newBinaryTerraform(t)
-	srv, url := newFake(t, fakeapi.Options{})
+	// Once failing is set, a proxy's HTML error page that echoes the
+	// request's Authorization header: the worst case for a leak.
+	var failing atomic.Bool
+	_, url := behind(t, func(fake *fakeapi.Server, w http.ResponseWriter, r *http.Request) {
+		if !failing.Load() {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = fmt.Fprintf(w, "<html><h1>502 Bad Gateway</h1>for %s</html>", r.Header.Get("Authorization"))
+	})
 	work := bt.workdir(t, "leak", binaryUsageConfig)
 	logFile := filepath.Join(bt.dir, "trace.log")
 	env := []string{
@@ -78,10 +93,8 @@ func TestBinary_KeyNeverLeaks(t *testing.T) {
 	}
 	collect("state", state, nil)
 
-	// A failure: a proxy's HTML error page that echoes the request's
-	// Authorization header would be the worst case; the fake's HTML page
-	// does not echo it, so the diagnostic is checked on its own too.
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultHTML, Status: 502})
+	// A failure, with the key echoed in the answer.
+	failing.Store(true)
 	out, errOut, err = bt.run(t, work, env, "plan", "-input=false", "-no-color")
 	collect("failing plan", out, errOut)
 	if err == nil || !bytes.Contains(errOut, []byte("HTTP 502")) {
@@ -115,8 +128,21 @@ func TestBinary_KeyNeverLeaks(t *testing.T) {
 // end promptly rather than after the reset.
 func TestBinary_InterruptDuringRateLimitWait(t *testing.T) {
 	bt := newBinaryTerraform(t)
-	srv, url := newFake(t, fakeapi.Options{})
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultRateLimit, Delay: 120 * time.Second})
+	// Every usage read is answered 429 with a reset a minute away: the
+	// provider waits for it (a plausible reset, under the 65 s cap).
+	var limited atomic.Bool
+	_, url := behind(t, func(fake *fakeapi.Server, w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/usage") {
+			fake.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("X-Ratelimit-Limit", "600")
+		w.Header().Set("X-Ratelimit-Remaining", "0")
+		w.Header().Set("X-Ratelimit-Reset", strconv.FormatInt(time.Now().Add(60*time.Second).Unix(), 10))
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"error":"rate_limit_exceeded"}`))
+		limited.Store(true)
+	})
 	work := bt.workdir(t, "interrupt", binaryUsageConfig)
 	cmd := bt.command(work, []string{"ONOMONDO_API_KEY=" + testAPIKey, "ONOMONDO_BASE_URL=" + url}, "plan", "-input=false", "-no-color")
 	var stdout, stderr bytes.Buffer
@@ -128,14 +154,14 @@ func TestBinary_InterruptDuringRateLimitWait(t *testing.T) {
 	go func() { done <- cmd.Wait() }()
 
 	deadline := time.Now().Add(30 * time.Second)
-	for !saw429(srv) {
+	for !limited.Load() {
 		if time.Now().After(deadline) {
 			_ = cmd.Process.Kill()
 			t.Fatalf("the provider never reached the rate-limit wait\n%s%s", stdout.String(), stderr.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	time.Sleep(500 * time.Millisecond) // well inside the 120 s wait
+	time.Sleep(500 * time.Millisecond) // well inside the 60 s wait
 	// The check for a provider left behind must be able to see one: while
 	// the provider waits, it is there.
 	if pids := processesUnder(t, bt.dir); len(pids) == 0 {
@@ -153,8 +179,8 @@ func TestBinary_InterruptDuringRateLimitWait(t *testing.T) {
 		if err == nil {
 			t.Errorf("an interrupted plan exited 0\n%s%s", stdout.String(), stderr.String())
 		}
-		if took > 10*time.Second {
-			t.Errorf("terraform took %s to end after SIGINT", took)
+		if took > 2*time.Second {
+			t.Errorf("terraform took %s to end after SIGINT, want at most 2s", took)
 		}
 		// And no provider process is left behind, still waiting.
 		time.Sleep(time.Second)
@@ -163,7 +189,7 @@ func TestBinary_InterruptDuringRateLimitWait(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
-		t.Fatalf("terraform still running 30 s after SIGINT (the reset was 120 s away)\n%s%s", stdout.String(), stderr.String())
+		t.Fatalf("terraform still running 30 s after SIGINT (the reset was 60 s away)\n%s%s", stdout.String(), stderr.String())
 	}
 }
 
@@ -183,13 +209,4 @@ func processesUnder(t *testing.T, dir string) []string {
 		}
 	}
 	return pids
-}
-
-func saw429(srv *fakeapi.Server) bool {
-	for _, r := range srv.Requests() {
-		if r.Status == 429 {
-			return true
-		}
-	}
-	return false
 }

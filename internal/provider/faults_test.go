@@ -2,8 +2,12 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,9 +18,12 @@ import (
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
 )
 
-// The fault-injection suite: a misbehaving API must end every read in the
-// right number or a clear error, never a wrong number, a hang or a leak.
-// Each test bounds its own run time.
+// The faults a user sees through terraform: what the provider wires between
+// the client and the user (the shared rate limiter of one provider process,
+// request_timeout, a diagnostic). How the client itself survives each fault
+// and reading of the API is proven by its own tests in internal/onomondo, on
+// a fake clock (RELIABILITY.md names them). Each odd answer here is a small
+// handler in front of the fake (behind).
 
 // boundTime runs the test in parallel with the others and fails it if it
 // ran longer than bound, counted from when it resumed: tests that call it use
@@ -33,198 +40,63 @@ func boundTime(t *testing.T, bound time.Duration) {
 	})
 }
 
-// multiPageConfig reads February 2025 in pages of 500 (about ten pages).
-func multiPageConfig(url string, extra ...string) string {
-	return providerBlock(url, extra...) + `
-data "onomondo_usage" "feb" {
-  time            = "2025-02"
-  limit           = 500
-  include_records = false
-}`
+// behind starts a loopback server whose handler h answers each request,
+// usually by passing it on to a fake API of its own (fakeapi.Options{} with
+// the test key), and returns the fake and the server's URL.
+func behind(t *testing.T, h func(fake *fakeapi.Server, w http.ResponseWriter, r *http.Request)) (*fakeapi.Server, string) {
+	t.Helper()
+	fake := fakeapi.New(fakeapi.Options{APIKey: testAPIKey})
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(fake, w, r) }))
+	t.Cleanup(ts.Close)
+	return fake, ts.URL
 }
 
-func febSums(srv *fakeapi.Server) []statecheck.StateCheck {
-	return sumChecks("data.onomondo_usage.feb", sumRecords(selectRecords(srv.Fleet(), "2025-02", "")), true)
-}
-
-func TestFaults_RateLimitWaitsForReset(t *testing.T) {
-	boundTime(t, 40*time.Second)
-	srv, url := newFake(t, fakeapi.Options{})
-	const delay = 3 * time.Second
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultRateLimit, Delay: delay, After: 2, Times: 1})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            multiPageConfig(url),
-			ConfigStateChecks: febSums(srv),
-			Check: func(*terraform.State) error {
-				reqs := srv.Requests()
-				for i, r := range reqs {
-					if r.Status != 429 {
-						continue
-					}
-					if i+1 >= len(reqs) {
-						return fmt.Errorf("no request after the 429")
-					}
-					// The fake announced now+3s rounded up to a whole second;
-					// this is a lower bound of that instant.
-					reset := time.Unix(r.Time.Add(delay).Unix(), 0)
-					if r.Time.Add(delay).After(reset) {
-						reset = reset.Add(time.Second)
-					}
-					next := reqs[i+1]
-					if next.Time.Before(reset) {
-						return fmt.Errorf("retried at %s, before the announced reset %s", next.Time.Format(time.StampMilli), reset.Format(time.StampMilli))
-					}
-					if next.RawQuery != r.RawQuery {
-						return fmt.Errorf("after the 429 the provider asked %q, not the same page %q", next.RawQuery, r.RawQuery)
-					}
-					return nil
-				}
-				return fmt.Errorf("the fake never answered 429")
-			},
-		}},
-	})
-}
-
-func TestFaults_ServerErrorsMidReadRetryThePage(t *testing.T) {
-	boundTime(t, 40*time.Second)
-	srv, url := newFake(t, fakeapi.Options{})
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultStatus, Status: 503, After: 3, Times: 2})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            multiPageConfig(url),
-			ConfigStateChecks: febSums(srv),
-			Check: func(*terraform.State) error {
-				reqs := srv.Requests()
-				if len(reqs) < 6 || reqs[3].Status != 503 || reqs[4].Status != 503 || reqs[5].Status != 200 {
-					return fmt.Errorf("want requests 4 and 5 answered 503 and 6 answered 200, got %v", statuses(reqs))
-				}
-				if reqs[3].RawQuery != reqs[4].RawQuery || reqs[4].RawQuery != reqs[5].RawQuery || !strings.Contains(reqs[3].RawQuery, "next_page=") {
-					return fmt.Errorf("the failed page was not the one retried: %q %q %q", reqs[3].RawQuery, reqs[4].RawQuery, reqs[5].RawQuery)
-				}
-				return nil
-			},
-		}},
-	})
-}
-
-func queries(reqs []fakeapi.Request) []string {
-	out := make([]string, len(reqs))
-	for i, r := range reqs {
-		out[i] = r.RawQuery
-	}
-	return out
-}
-
-func statuses(reqs []fakeapi.Request) []int {
-	out := make([]int, len(reqs))
-	for i, r := range reqs {
-		out[i] = r.Status
-	}
-	return out
-}
-
-func TestFaults_ConnectionResetOnceIsRetried(t *testing.T) {
-	boundTime(t, 30*time.Second)
-	srv, url := newFake(t, fakeapi.Options{})
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultResetConnection, After: 1, Times: 1})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            multiPageConfig(url),
-			ConfigStateChecks: febSums(srv),
-			Check: func(*terraform.State) error {
-				// The second request was cut off; the third must ask for the
-				// same page again, and the fourth move on.
-				reqs := srv.Requests()
-				if len(reqs) < 4 || reqs[1].RawQuery != reqs[2].RawQuery || reqs[2].RawQuery == reqs[3].RawQuery {
-					return fmt.Errorf("the broken page was not retried exactly once: %v", queries(reqs))
-				}
-				return nil
-			},
-		}},
-	})
-}
-
-// Faults that persist end the read with a clear error naming the endpoint
-// and the status.
-func TestFaults_BadAnswersAreClearErrors(t *testing.T) {
-	boundTime(t, 60*time.Second)
-	cases := []struct {
-		name  string
-		fault fakeapi.Fault
-		want  string
-	}{
-		{"connection reset mid-body", fakeapi.Fault{Kind: fakeapi.FaultResetConnection},
-			`Connection to the Onomondo API broke off .* GET /usage\?filter=time:2025-02&limit=500 \(page 1\) answered HTTP 200, but the connection broke off while the answer was read`},
-		{"truncated JSON", fakeapi.Fault{Kind: fakeapi.FaultTruncated},
-			`Unexpected answer from the Onomondo API .* GET /usage\?filter=time:2025-02&limit=500 \(page 1\) answered HTTP 200, but the body is not the JSON the provider expects: the JSON ends early \(truncated\)`},
-		{"HTML 502 page", fakeapi.Fault{Kind: fakeapi.FaultHTML, Status: 502},
-			`Onomondo API server error .* GET /usage\?filter=time:2025-02&limit=500 \(page 1\) answered HTTP 502\. .* The body began: "<html>`},
-		{"empty 200 body", fakeapi.Fault{Kind: fakeapi.FaultEmptyBody},
-			`GET /usage\?filter=time:2025-02&limit=500 \(page 1\) answered HTTP 200, but the body is not the JSON the provider expects: the body is empty`},
-		{"repeating cursor", fakeapi.Fault{Kind: fakeapi.FaultRepeatCursor},
-			`Onomondo API pagination is broken .* GET /usage\?filter=time:2025-02&limit=500&next_page=\S+ \(page 2\): page 2 returned the same next_page cursor as page 1`},
-		{"has_more without cursor", fakeapi.Fault{Kind: fakeapi.FaultMissingCursor},
-			`Onomondo API pagination is broken .* GET /usage\?filter=time:2025-02&limit=500 \(page 1\): page 1 says has_more but gives no next_page cursor`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			srv, url := newFake(t, fakeapi.Options{})
-			srv.InjectFault(tc.fault)
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      multiPageConfig(url, `max_retries = 0`),
-					ExpectError: flatRegexp(tc.want),
-				}},
-			})
-			if n := len(srv.Requests()); n > 3 {
-				t.Errorf("%d requests: the read should stop at once", n)
-			}
-		})
-	}
-}
-
-// TestFaults_BytesAsDigitStringsAreReadExactly: an API (or proxy) that
-// quotes every "bytes" ("1424843") gives the same exact totals.
-func TestFaults_BytesAsDigitStringsAreReadExactly(t *testing.T) {
-	boundTime(t, 40*time.Second)
-	srv, url := newFake(t, fakeapi.Options{})
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultWrongType})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            multiPageConfig(url),
-			ConfigStateChecks: febSums(srv),
-			Check: func(*terraform.State) error {
-				if n := len(srv.Requests()); n < 2 {
-					return fmt.Errorf("%d requests: want a multi-page read", n)
-				}
-				return nil
-			},
-		}},
-	})
-}
-
-func TestFaults_SlowServerTimesOut(t *testing.T) {
-	boundTime(t, 20*time.Second)
-	srv, url := newFake(t, fakeapi.Options{})
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultSlow, Delay: 30 * time.Second})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      multiPageConfig(url, `request_timeout = "1s"`, `max_retries = 1`),
-			ExpectError: flatRegexp(`Onomondo API request timed out .* GET /usage\?filter=time:2025-02&limit=500 \(page 1\) got no complete answer within request_timeout \(1s\) in 2 attempt\(s\)`),
-		}},
-	})
-}
-
+// TestFaults_ManyReadsShareOneRateLimitBudget: twelve data sources in one
+// configuration read at once, in one provider process, from an API that
+// allows 10 requests per 100 ms window: every read is exact, and the one
+// limiter they share keeps them from a 429.
 func TestFaults_ManyReadsShareOneRateLimitBudget(t *testing.T) {
-	boundTime(t, 90*time.Second)
-	srv, url := newFake(t, fakeapi.Options{RateLimit: 30, RateWindow: 2 * time.Second})
+	boundTime(t, 30*time.Second)
+	const limit, window = 10, 100 * time.Millisecond
+	var mu sync.Mutex
+	var start time.Time
+	used, requests, limited := 0, 0, 0
+	srv, url := behind(t, func(fake *fakeapi.Server, w http.ResponseWriter, r *http.Request) {
+		now := time.Now()
+		mu.Lock()
+		if s := now.Truncate(window); !s.Equal(start) {
+			start, used = s, 0
+		}
+		ok := used < limit
+		if ok {
+			used++
+		} else {
+			limited++
+		}
+		requests++
+		remaining, reset := limit-used, start.Add(window)
+		mu.Unlock()
+		// The fake answers; this budget's headers replace its own.
+		rec := httptest.NewRecorder()
+		if ok {
+			fake.ServeHTTP(rec, r)
+		}
+		for k, v := range rec.Header() {
+			if !strings.HasPrefix(k, "X-Ratelimit-") {
+				w.Header()[k] = v
+			}
+		}
+		w.Header().Set("X-Ratelimit-Limit", strconv.Itoa(limit))
+		w.Header().Set("X-Ratelimit-Remaining", strconv.Itoa(remaining))
+		w.Header().Set("X-Ratelimit-Reset", strconv.FormatFloat(float64(reset.UnixMilli())/1000, 'f', 3, 64))
+		if !ok {
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = w.Write([]byte(`{"error":"rate_limit_exceeded"}`))
+			return
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
 	f := srv.Fleet()
 	var cfg strings.Builder
 	cfg.WriteString(providerBlock(url))
@@ -248,22 +120,37 @@ data "onomondo_sim_usage" "s%d" {
 			Config:            cfg.String(),
 			ConfigStateChecks: checks,
 			Check: func(*terraform.State) error {
-				reqs := srv.Requests()
-				limited := 0
-				for _, r := range reqs {
-					if r.Status == 429 {
-						limited++
-					}
-				}
-				t.Logf("%d requests, %d answered 429", len(reqs), limited)
-				if len(reqs) <= 30 {
-					return fmt.Errorf("only %d requests: the test must need several rate-limit windows", len(reqs))
+				mu.Lock()
+				defer mu.Unlock()
+				t.Logf("%d requests, %d answered 429", requests, limited)
+				if reads := len(srv.Requests()); reads <= 3*limit {
+					return fmt.Errorf("only %d pages read: the test must need several rate-limit windows", reads)
 				}
 				if limited > 1 {
-					return fmt.Errorf("%d requests were answered 429; pacing on x-ratelimit-remaining should keep that near zero", limited)
+					return fmt.Errorf("%d requests were answered 429; the shared pacing on x-ratelimit-remaining should keep that near zero", limited)
 				}
 				return nil
 			},
+		}},
+	})
+}
+
+// TestFaults_SlowServerTimesOut: request_timeout reaches the client, and
+// its timeout reaches the user as a diagnostic naming the setting.
+func TestFaults_SlowServerTimesOut(t *testing.T) {
+	boundTime(t, 20*time.Second)
+	_, url := behind(t, func(fake *fakeapi.Server, w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(30 * time.Second):
+			fake.ServeHTTP(w, r)
+		}
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      providerBlock(url, `request_timeout = "1s"`, `max_retries = 0`) + `data "onomondo_usage" "feb" { time = "2025-02" }`,
+			ExpectError: flatRegexp(`Onomondo API request timed out .* GET /usage\?filter=time:2025-02 \(page 1\) got no complete answer within request_timeout \(1s\) in 1 attempt\(s\)`),
 		}},
 	})
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
@@ -136,79 +135,6 @@ func TestSimDataSource_OutsideKeyScopeIs403(t *testing.T) {
 			},
 		},
 	})
-}
-
-// Faults on GET /sims: a 5xx mid-read is retried and the list is complete;
-// a bad answer ends the read with a clear error and nothing partial.
-func TestSimsDataSource_ServerErrorsMidReadRetryThePage(t *testing.T) {
-	srv, url := newFake(t, fakeapi.Options{SIMPageLimit: 10, SIMPaging: fakeapi.SIMPagingOffset})
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultStatus, Status: 503, PathPrefix: "/sims", After: 2, Times: 2})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            providerBlock(url) + `data "onomondo_sims" "all" {}`,
-			ConfigStateChecks: wantSims(srv, "data.onomondo_sims.all", srv.Fleet().SIMs),
-			Check: func(*terraform.State) error {
-				reqs := srv.Requests()
-				if len(reqs) < 6 || reqs[2].Status != 503 || reqs[3].Status != 503 || reqs[4].Status != 200 {
-					return fmt.Errorf("want requests 3 and 4 answered 503 and 5 answered 200, got %v", statuses(reqs))
-				}
-				if reqs[2].RawQuery != "limit=1000&offset=20" || reqs[3].RawQuery != reqs[2].RawQuery || reqs[4].RawQuery != reqs[2].RawQuery {
-					return fmt.Errorf("the failed page was not the one retried: %q", queries(reqs[:6]))
-				}
-				return nil
-			},
-		}},
-	})
-}
-
-// An API (or a proxy) that quotes byte counts ("5000000") gives the same
-// exact data limits, as for usage records.
-func TestSimsDataSource_ByteCountsAsDigitStringsAreReadExactly(t *testing.T) {
-	srv, url := newFake(t, fakeapi.Options{SIMPageLimit: 10})
-	srv.InjectFault(fakeapi.Fault{Kind: fakeapi.FaultWrongType, PathPrefix: "/sims"})
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:            providerBlock(url) + `data "onomondo_sims" "all" {}`,
-			ConfigStateChecks: wantSims(srv, "data.onomondo_sims.all", srv.Fleet().SIMs),
-		}},
-	})
-}
-
-func TestSimsDataSource_BadAnswersAreClearErrors(t *testing.T) {
-	cases := []struct {
-		name   string
-		paging fakeapi.SIMPaging
-		fault  fakeapi.Fault
-		want   string
-	}{
-		{"HTML 502 page", fakeapi.SIMPagingCursor, fakeapi.Fault{Kind: fakeapi.FaultHTML, Status: 502},
-			`Onomondo API server error .* GET /sims\?limit=1000 \(page 1\) answered HTTP 502\. .* The body began: "<html>`},
-		{"truncated JSON", fakeapi.SIMPagingCursor, fakeapi.Fault{Kind: fakeapi.FaultTruncated, After: 1},
-			`Unexpected answer from the Onomondo API .* GET /sims\?limit=1000&next_page=\S+ \(page 2\) answered HTTP 200, but the body is not the JSON the provider expects: the JSON ends early \(truncated\)`},
-		{"offset paging that starts over", fakeapi.SIMPagingOffset, fakeapi.Fault{Kind: fakeapi.FaultRepeatCursor},
-			`Onomondo API pagination is broken .* GET /sims\?limit=1000&offset=10 \(page 2\): page 2 lists SIM "\d{9}" again, already listed on page 1`},
-		{"a total that is never reached", fakeapi.SIMPagingOffset, fakeapi.Fault{Kind: fakeapi.FaultMissingCursor},
-			`Onomondo API pagination is broken .* \(page 6\): the page at offset 48 is empty, but the answer's total says 58: the read would be incomplete`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			srv, url := newFake(t, fakeapi.Options{SIMPageLimit: 10, SIMPaging: tc.paging})
-			tc.fault.PathPrefix = "/sims"
-			srv.InjectFault(tc.fault)
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      providerBlock(url, `max_retries = 0`) + `data "onomondo_sims" "all" {}`,
-					ExpectError: flatRegexp(tc.want),
-				}},
-			})
-			if n := len(srv.Requests()); n > 6 {
-				t.Errorf("%d requests: the read should stop at once", n)
-			}
-		})
-	}
 }
 
 // The onomondo_sim page's hard stop, run as written: it fails the plan,

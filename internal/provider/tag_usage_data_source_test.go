@@ -2,7 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,8 +16,19 @@ import (
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
 )
 
-func TestTagUsageDataSource_EveryAnswerShape(t *testing.T) {
-	srv, url := newFake(t, fakeapi.Options{})
+// TestTagUsageDataSource_TotalOrNull: the tag's total, where it came from
+// and the answer as sent reach the state; an answer without a total is
+// null, never 0. (Every shape the client reads: TestTagTotalShapes and
+// TestTagTotalPagedUsageList in internal/onomondo.)
+func TestTagUsageDataSource_TotalOrNull(t *testing.T) {
+	var noTotal atomic.Bool
+	srv, url := behind(t, func(fake *fakeapi.Server, w http.ResponseWriter, r *http.Request) {
+		if tag, ok := strings.CutPrefix(r.URL.Path, "/usage/tag-total/"); ok && noTotal.Load() {
+			_, _ = fmt.Fprintf(w, `{"tag_id":%q,"sims":3}`, tag)
+			return
+		}
+		fake.ServeHTTP(w, r)
+	})
 	tag := srv.Fleet().Tags[0]
 	total := srv.Fleet().TagTotal(tag.ID)
 	if total == 0 {
@@ -25,47 +39,26 @@ data "onomondo_tag_usage" "fleet" {
   tag_id = %q
 }`, tag.ID)
 	addr := "data.onomondo_tag_usage.fleet"
-	shapes := []struct {
-		shape  fakeapi.TagShape
-		source string
-	}{
-		{fakeapi.TagShapeBytes, "bytes"},
-		{fakeapi.TagShapeTotal, "total"},
-		{fakeapi.TagShapeTotalBytes, "total_bytes"},
-		{fakeapi.TagShapeUsageNumber, "usage"},
-		{fakeapi.TagShapeUsageRecords, "usage[]"},
-	}
-	var steps []resource.TestStep
-	for _, s := range shapes {
-		steps = append(steps, resource.TestStep{
-			PreConfig: func() { srv.SetTagShape(s.shape) },
-			Config:    config,
+	answer := regexp.MustCompile(`"tag_id":"` + regexp.QuoteMeta(tag.ID) + `"`)
+	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: []resource.TestStep{
+		{
+			Config: config,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_bytes"), knownvalue.Int64Exact(total)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_source"), knownvalue.StringExact(s.source)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_source"), knownvalue.StringExact("bytes")),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact("tag-"+tag.ID)),
-				statecheck.ExpectKnownValue(addr, tfjsonpath.New("response_json"), knownvalue.StringRegexp(regexpQuote(tag.ID, s.shape == fakeapi.TagShapeUsageRecords))),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("response_json"), knownvalue.StringRegexp(answer)),
 			},
-		})
-	}
-	// No total anywhere: null, not zero.
-	steps = append(steps, resource.TestStep{
-		PreConfig: func() { srv.SetTagShape(fakeapi.TagShapeNoTotal) },
-		Config:    config,
-		ConfigStateChecks: []statecheck.StateCheck{
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_bytes"), knownvalue.Null()),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_source"), knownvalue.Null()),
-			statecheck.ExpectKnownValue(addr, tfjsonpath.New("response_json"), knownvalue.NotNull()),
 		},
-	})
-	resource.ParallelTest(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: steps})
-}
-
-// regexpQuote matches the answer kept in response_json: the tag's id for the
-// object shapes, a usage list for the record shape.
-func regexpQuote(tagID string, records bool) *regexp.Regexp {
-	if records {
-		return regexp.MustCompile(`^\{"usage":\[`)
-	}
-	return regexp.MustCompile(`"tag_id":"` + regexp.QuoteMeta(tagID) + `"`)
+		{
+			// No total anywhere: null, not zero.
+			PreConfig: func() { noTotal.Store(true) },
+			Config:    config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_bytes"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_source"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("response_json"), knownvalue.StringRegexp(answer)),
+			},
+		},
+	}})
 }

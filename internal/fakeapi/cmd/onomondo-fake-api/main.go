@@ -3,12 +3,9 @@
 //
 //	onomondo-fake-api -listen 127.0.0.1:8080 -url-file /tmp/fake-url
 //
-// Flags also switch on readings of the API that the public evidence leaves
-// open: -reset-style (x-ratelimit-reset as unix, unix_ms or delta),
-// -clock-skew (the server clock off ours), -strip-rate-headers (a proxy that
-// drops x-ratelimit-remaining/-reset and adds Retry-After to 429s),
-// -tag-shape usage_paged with -tag-page-size (a paged tag total), and
-// -chaos-seed (seeded random transport trouble, fakeapi.DefaultChaosConfig).
+// -rate-limit and -rate-window set the documented fixed-window rate limit,
+// -sim-paging the paging style of GET /sims (cursor, offset or bare) and
+// -period the month whose usage the SIMs' data limits count.
 //
 // The API key is -api-key, else $ONOMONDO_FAKE_API_KEY, else the demo key
 // onok_demo.fakeapikey. The server logs one line per request to stderr
@@ -56,12 +53,6 @@ type config struct {
 	urlFile    string
 	rateLimit  int
 	rateWindow time.Duration
-	tagShape   fakeapi.TagShape
-	resetStyle fakeapi.ResetStyle
-	clockSkew  time.Duration
-	strip      bool
-	tagPage    int
-	chaosSeed  int64 // < 0: no chaos
 	simPaging  fakeapi.SIMPaging
 	period     time.Time // zero: the fleet's last month
 }
@@ -80,15 +71,6 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&c.urlFile, "url-file", "", "write the server's base URL to this `path` once listening")
 	fs.IntVar(&c.rateLimit, "rate-limit", fakeapi.DefaultRateLimit, "requests allowed per rate-limit window")
 	fs.DurationVar(&c.rateWindow, "rate-window", fakeapi.DefaultRateWindow, "rate-limit window (whole seconds)")
-	shape := fs.String("tag-shape", fakeapi.TagShapeBytes.String(),
-		"shape of tag-total answers: bytes, total, total_bytes, usage, usage_records, no_total, usage_paged")
-	reset := fs.String("reset-style", fakeapi.ResetUnixSeconds.String(),
-		"encoding of x-ratelimit-reset: unix (seconds), unix_ms, delta (seconds until the reset)")
-	fs.DurationVar(&c.clockSkew, "clock-skew", 0, "server clock offset from real time, e.g. -90s (windows and reset follow it)")
-	fs.BoolVar(&c.strip, "strip-rate-headers", false,
-		"play a proxy that strips x-ratelimit-remaining and -reset and adds Retry-After to 429s")
-	fs.IntVar(&c.tagPage, "tag-page-size", fakeapi.DefaultTagPageSize, "page size of -tag-shape usage_paged without a limit parameter")
-	fs.Int64Var(&c.chaosSeed, "chaos-seed", -1, "inject seeded random transport trouble (5xx, resets, 429s, skew) with this `seed`; negative: off")
 	paging := fs.String("sim-paging", fakeapi.SIMPagingCursor.String(),
 		"paging style of GET /sims answers: cursor, offset, bare")
 	period := fs.String("period", "", "data-limit `month` (YYYY-MM) whose usage GET /sims reports as used (default: the fleet's last month)")
@@ -99,9 +81,6 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 	var err error
-	if c.tagShape, err = fakeapi.ParseTagShape(*shape); err != nil {
-		return c, err
-	}
 	if c.simPaging, err = fakeapi.ParseSIMPaging(*paging); err != nil {
 		return c, err
 	}
@@ -109,15 +88,6 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 		if c.period, err = time.Parse("2006-01", *period); err != nil {
 			return c, fmt.Errorf("-period %q: want a month YYYY-MM", *period)
 		}
-	}
-	if c.resetStyle, err = fakeapi.ParseResetStyle(*reset); err != nil {
-		return c, err
-	}
-	if c.resetStyle == fakeapi.ResetDefault {
-		c.resetStyle = fakeapi.ResetUnixSeconds
-	}
-	if c.tagPage < 1 || c.tagPage > fakeapi.MaxLimit {
-		return c, fmt.Errorf("-tag-page-size must be 1..%d, got %d", fakeapi.MaxLimit, c.tagPage)
 	}
 	if c.rateLimit < 1 {
 		return c, fmt.Errorf("-rate-limit must be at least 1, got %d", c.rateLimit)
@@ -158,23 +128,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
 
-	opts := fakeapi.Options{
-		APIKey:           c.apiKey,
-		RateLimit:        c.rateLimit,
-		RateWindow:       c.rateWindow,
-		TagShape:         c.tagShape,
-		TagPageSize:      c.tagPage,
-		ResetStyle:       c.resetStyle,
-		ClockSkew:        c.clockSkew,
-		StripRateHeaders: c.strip,
-		SIMPaging:        c.simPaging,
-		Period:           c.period,
-	}
-	if c.chaosSeed >= 0 {
-		opts.Chaos = fakeapi.NewChaos(c.chaosSeed, fakeapi.DefaultChaosConfig())
-		defer func() { logger.Printf("chaos (seed %d): %s", c.chaosSeed, opts.Chaos.Counts()) }()
-	}
-	srv := fakeapi.New(opts)
+	srv := fakeapi.New(fakeapi.Options{
+		APIKey:     c.apiKey,
+		RateLimit:  c.rateLimit,
+		RateWindow: c.rateWindow,
+		SIMPaging:  c.simPaging,
+		Period:     c.period,
+	})
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
 		return err
@@ -231,14 +191,8 @@ func printBanner(w io.Writer, srv *fakeapi.Server, baseURL string, c config) {
 	} else {
 		b.WriteString("  API key: the one given by -api-key or $" + envAPIKey + "\n")
 	}
-	fmt.Fprintf(&b, "  rate limit: %d requests per %s; tag-total shape: %s\n", c.rateLimit, c.rateWindow, c.tagShape)
+	fmt.Fprintf(&b, "  rate limit: %d requests per %s\n", c.rateLimit, c.rateWindow)
 	fmt.Fprintf(&b, "  GET /sims: %s paging; data limits count the usage of %s\n", c.simPaging, from.Format("2006-01"))
-	if c.resetStyle != fakeapi.ResetUnixSeconds || c.clockSkew != 0 || c.strip {
-		fmt.Fprintf(&b, "  rate headers: reset as %s, clock skew %s, stripped by a proxy: %t\n", c.resetStyle, c.clockSkew, c.strip)
-	}
-	if c.chaosSeed >= 0 {
-		fmt.Fprintf(&b, "  chaos: seed %d (5xx, resets, 429s, skew and header changes)\n", c.chaosSeed)
-	}
 	fmt.Fprintf(&b, "  fleet: %d SIMs, %d tags, %d usage records", len(f.SIMs), len(f.Tags), len(f.Records))
 	if n := len(f.Records); n > 0 {
 		fmt.Fprintf(&b, " from %s to %s", f.Records[0].Time.Format(time.DateOnly), f.Records[n-1].Time.Format(time.DateOnly))
@@ -276,8 +230,7 @@ func writeFileAtomic(path, content string) error {
 	return nil
 }
 
-// statusWriter remembers the status of a response. Unwrap lets
-// http.ResponseController reach the real writer (Flush, Hijack).
+// statusWriter remembers the status of a response.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
@@ -297,8 +250,6 @@ func (w *statusWriter) Write(p []byte) (int, error) {
 	return w.ResponseWriter.Write(p)
 }
 
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // logRequests logs one line per request: method, path, query, status and
 // duration. The Authorization header is never logged.
 func logRequests(next http.Handler, logger *log.Logger) http.Handler {
@@ -310,11 +261,7 @@ func logRequests(next http.Handler, logger *log.Logger) http.Handler {
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery
 			}
-			status := sw.status
-			if status == 0 {
-				status = fakeapi.StatusClientClosedRequest
-			}
-			logger.Printf("%s %s -> %d (%s)", r.Method, target, status, time.Since(start).Round(time.Microsecond))
+			logger.Printf("%s %s -> %d (%s)", r.Method, target, sw.status, time.Since(start).Round(time.Microsecond))
 		}()
 		next.ServeHTTP(sw, r)
 	})

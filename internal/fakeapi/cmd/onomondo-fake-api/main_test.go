@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,10 +24,7 @@ func TestParseFlags(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.listen != "127.0.0.1:0" || c.apiKey != fakeapi.DemoAPIKey || c.rateLimit != 600 ||
-		c.rateWindow != time.Minute || c.tagShape != fakeapi.TagShapeBytes ||
-		c.simPaging != fakeapi.SIMPagingCursor || !c.period.IsZero() ||
-		c.resetStyle != fakeapi.ResetUnixSeconds || c.clockSkew != 0 || c.strip ||
-		c.tagPage != fakeapi.DefaultTagPageSize || c.chaosSeed >= 0 {
+		c.rateWindow != time.Minute || c.simPaging != fakeapi.SIMPagingCursor || !c.period.IsZero() {
 		t.Fatalf("defaults %+v", c)
 	}
 	c, err = parseFlags(nil, func(k string) string {
@@ -40,21 +36,11 @@ func TestParseFlags(t *testing.T) {
 	if err != nil || c.apiKey != "onok_env.key" {
 		t.Fatalf("env key: %+v %v", c, err)
 	}
-	c, err = parseFlags([]string{"-api-key", "onok_flag.key", "-rate-limit", "5", "-rate-window", "2s", "-tag-shape", "usage_records", "-listen", "[::1]:0",
+	c, err = parseFlags([]string{"-api-key", "onok_flag.key", "-rate-limit", "5", "-rate-window", "2s", "-listen", "[::1]:0",
 		"-sim-paging", "offset", "-period", "2025-02"}, noEnv, io.Discard)
-	if err != nil || c.apiKey != "onok_flag.key" || c.rateLimit != 5 || c.rateWindow != 2*time.Second ||
-		c.tagShape != fakeapi.TagShapeUsageRecords || c.listen != "[::1]:0" ||
+	if err != nil || c.apiKey != "onok_flag.key" || c.rateLimit != 5 || c.rateWindow != 2*time.Second || c.listen != "[::1]:0" ||
 		c.simPaging != fakeapi.SIMPagingOffset || !c.period.Equal(time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("flags: %+v %v", c, err)
-	}
-	c, err = parseFlags([]string{"-reset-style", "delta", "-clock-skew", "-90s", "-strip-rate-headers",
-		"-tag-shape", "usage_paged", "-tag-page-size", "3", "-chaos-seed", "0"}, noEnv, io.Discard)
-	if err != nil || c.resetStyle != fakeapi.ResetDelta || c.clockSkew != -90*time.Second || !c.strip ||
-		c.tagShape != fakeapi.TagShapeUsagePaged || c.tagPage != 3 || c.chaosSeed != 0 {
-		t.Fatalf("reading flags: %+v %v", c, err)
-	}
-	if c, err = parseFlags([]string{"-reset-style", "default"}, noEnv, io.Discard); err != nil || c.resetStyle != fakeapi.ResetUnixSeconds {
-		t.Fatalf("-reset-style default: %+v %v", c, err)
 	}
 
 	for _, args := range [][]string{
@@ -67,15 +53,12 @@ func TestParseFlags(t *testing.T) {
 		{"-rate-limit", "0"},
 		{"-rate-window", "1500ms"},
 		{"-rate-window", "0s"},
-		{"-tag-shape", "nope"},
+		{"-tag-shape", "usage_paged"}, // removed: the client's tests play the other tag total shapes
+		{"-chaos-seed", "1"},          // removed: the client's chaos test runs on a fake clock
 		{"-sim-paging", "pages"},
 		{"-period", "2025-13"},
 		{"-period", "2025"},
-		{"-reset-style", "rfc3339"},
-		{"-clock-skew", "90"},
-		{"-tag-page-size", "0"},
-		{"-tag-page-size", "1001"},
-		{"-chaos-seed", "x"},
+		{"-reset-style", "unix_ms"},
 		{"-api-key", ""},
 		{"extra"},
 	} {
@@ -205,70 +188,32 @@ func demoGet(t *testing.T, base, target string) (*http.Response, []byte, error) 
 	return resp, body, err
 }
 
-// TestRunReadings starts the command with the reading flags and checks the
-// answers follow them.
-func TestRunReadings(t *testing.T) {
-	base, logs, stop := startRun(t, "-reset-style", "unix_ms", "-clock-skew", "-90s",
-		"-tag-shape", "usage_paged", "-tag-page-size", "3")
-	tag := fakeapi.DefaultFleet().Tags[0].ID
-	start := time.Now()
-	resp, body, err := demoGet(t, base, "/usage/tag-total/"+tag)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("%v %v", resp, err)
-	}
-	// Milliseconds of a clock 90 s behind: the end of the minute window the
-	// skewed clock is in, 30..90 s before the real now.
-	ms, err := strconv.ParseInt(resp.Header.Get("x-ratelimit-reset"), 10, 64)
-	if err != nil || ms%1000 != 0 {
-		t.Fatalf("reset %q", resp.Header.Get("x-ratelimit-reset"))
-	}
-	if ahead := time.UnixMilli(ms).Sub(start); ahead > -29*time.Second || ahead < -91*time.Second {
-		t.Fatalf("reset %d ms is %s from now", ms, ahead)
-	}
-	if n := strings.Count(string(body), `"bytes":`); n != 3 || !strings.Contains(string(body), `"has_more":true`) {
-		t.Fatalf("paged tag total: %d records: %s", n, body)
-	}
-	if err := stop(); err != nil {
-		t.Fatalf("run: %v", err)
-	}
-	if out := logs.String(); !strings.Contains(out, "tag-total shape: usage_paged") ||
-		!strings.Contains(out, "reset as unix_ms, clock skew -1m30s, stripped by a proxy: false") {
-		t.Fatalf("banner:\n%s", out)
-	}
-
-	base, _, stop = startRun(t, "-strip-rate-headers")
-	resp, _, err = demoGet(t, base, "/nope")
-	if err != nil || resp.Header.Get("x-ratelimit-limit") != "600" ||
-		resp.Header.Get("x-ratelimit-remaining") != "" || resp.Header.Get("x-ratelimit-reset") != "" {
-		t.Fatalf("stripped: %v %v", resp, err)
-	}
-	if err := stop(); err != nil {
-		t.Fatalf("run: %v", err)
-	}
-}
-
-// TestRunChaos: -chaos-seed injects trouble and logs its counts on exit.
-func TestRunChaos(t *testing.T) {
-	base, logs, stop := startRun(t, "-chaos-seed", "4")
-	statuses := map[int]int{}
-	for i := 0; i < 60; i++ {
-		resp, _, err := demoGet(t, base, "/nope")
-		switch {
-		case err != nil:
-			statuses[-1]++ // a connection reset
-		default:
-			statuses[resp.StatusCode]++
+// TestRunFlags starts the command with the rate-limit and paging flags and
+// checks the answers follow them.
+func TestRunFlags(t *testing.T) {
+	base, logs, stop := startRun(t, "-rate-limit", "2", "-rate-window", "1h", "-sim-paging", "offset")
+	var statuses []int
+	for range 3 {
+		resp, body, err := demoGet(t, base, "/sims?limit=5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		statuses = append(statuses, resp.StatusCode)
+		if resp.StatusCode == 200 && !strings.HasPrefix(string(body), `{"count":5,"limit":5,"offset":0,"total":48,"sims":[`) {
+			t.Fatalf("offset paging: %.80s", body)
+		}
+		if reset, err := strconv.ParseInt(resp.Header.Get("x-ratelimit-reset"), 10, 64); err != nil || reset%3600 != 0 || resp.Header.Get("x-ratelimit-limit") != "2" {
+			t.Fatalf("rate headers %v", resp.Header)
 		}
 	}
-	if statuses[404] == 60 || statuses[404] < 30 {
-		t.Fatalf("statuses %v", statuses)
+	if statuses[0] != 200 || statuses[1] != 200 || statuses[2] != 429 {
+		t.Fatalf("statuses %v, want two answers and a 429", statuses)
 	}
 	if err := stop(); err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	out := logs.String()
-	if !strings.Contains(out, "chaos: seed 4") || !regexp.MustCompile(`chaos \(seed 4\): .*requests=60`).MatchString(out) {
-		t.Fatalf("logs:\n%s", out)
+	if out := logs.String(); !strings.Contains(out, "rate limit: 2 requests per 1h0m0s") || !strings.Contains(out, "GET /sims: offset paging") {
+		t.Fatalf("banner:\n%s", out)
 	}
 }
 

@@ -11,7 +11,7 @@
 # What depends on the CLI, and so runs here (MATRIX_RUN overrides):
 #   TestProvider_            how the CLI hands the provider block, the
 #                            environment and unknown values to the provider
-#   Test*BytesFunction_      provider functions (Terraform 1.8, OpenTofu 1.7)
+#   Test*Function_          provider functions (Terraform 1.8, OpenTofu 1.7)
 #                            and how the CLI passes null and unknown arguments
 #   TestUsageDataSource_     a data source read during plan, deferred to apply
 #                            by an unknown argument, plantimestamp(), errors
@@ -25,19 +25,19 @@
 # the API) is the provider's and the client's own behaviour, the same under
 # every CLI.
 #
-# Fails when a test fails, when the CLIs ran different numbers of tests, when
-# a CLI with provider functions skipped a test, or when any CLI skipped a
-# provider block or onomondo_usage test (on a CLI without functions, only
-# the tests that call functions may skip).
+# Fails when a test fails, when the CLIs ran different numbers of tests, or
+# when a CLI with provider functions skipped a test (a misread version must
+# not drop tests silently); on a CLI without them, the tests that call
+# functions skip, and their names are printed.
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-run="${MATRIX_RUN:-^(TestProvider_|TestUsageDataSource_|TestFormatBytesFunction_|TestParseBytesFunction_|TestSimDataSource_HardStopExample$|TestSimsDataSource_(ThisMonthPerTag|OverNinetyPercentOfDataLimit)$)}"
+run="${MATRIX_RUN:-^(TestProvider_|TestUsageDataSource_|Test[A-Za-z]+Function_|TestSimDataSource_HardStopExample$|TestSimsDataSource_(ThisMonthPerTag|OverNinetyPercentOfDataLimit)$)}"
 (($#)) || set -- "${CLI_MATRIX[@]}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
-# count RESULT [NAME_RE]: top-level tests with that result in the output.
-count() { grep -cE "^--- $1: ${2:-}" "$out" || true; }
+# count RESULT: top-level tests with that result in the output.
+count() { grep -c "^--- $1: " "$out" || true; }
 rows=() bad=() first=""
 for cli in "$@"; do
   start=$SECONDS status=0
@@ -55,7 +55,6 @@ for cli in "$@"; do
   if cli_has_functions "$(resolve_cli "$cli")"; then
     ((skip == 0)) || bad+=("$cli has provider functions, yet skipped $skip tests")
   fi
-  (($(count SKIP 'Test(Provider|UsageDataSource)_') == 0)) || bad+=("$cli skipped provider block or onomondo_usage tests")
   log "$cli ($version): $pass passed, $skip skipped, $fail failed in $((SECONDS - start))s"
   if ((skip > 0)); then log "  skipped: $(grep '^--- SKIP' "$out" | cut -d' ' -f3 | paste -sd' ')"; fi
 done

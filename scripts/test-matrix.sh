@@ -9,21 +9,23 @@
 #   bash scripts/test-matrix.sh tofu-1.12.6      # only these (TF_CLI values)
 #
 # What depends on the CLI, and so runs here (MATRIX_RUN overrides):
-#   TestProvider_            how the CLI hands the provider block, the
-#                            environment and unknown values to the provider
-#   Test*Function_          provider functions (Terraform 1.8, OpenTofu 1.7)
-#                            and how the CLI passes null and unknown arguments
-#   TestUsageDataSource_     a data source read during plan, deferred to apply
-#                            by an unknown argument, plantimestamp(), errors
-#                            on the attribute at plan time, typed nested
-#                            records in state (the family whole, so a new
-#                            test of it is covered without editing this list)
-#   the docs' threshold patterns run as written (HardStopExample,
+#   TestProvider_*        how the CLI hands the provider block, the
+#                         environment and unknown values to the provider
+#   Test*Function_*       provider functions (Terraform 1.8, OpenTofu 1.7),
+#                         and how the CLI passes null, unknown and
+#                         plantimestamp() arguments
+#   onomondo_usage read during plan (MultiPageTotalsMatchTheFleet), typed
+#   nested records in state (RecordsAreTyped), errors on the attribute at
+#   plan time (InvalidInputRefusedAtPlanTime), a read deferred to apply by an
+#   unknown argument (UnknownArgumentDefersTheRead), plantimestamp()
+#   (PlanTimestampMonth)
+#   the docs' patterns run as written (RunawaySIMsExample, HardStopExample,
 #   ThisMonthPerTag, OverNinetyPercentOfDataLimit): preconditions, for
-#   expressions and plantimestamp() on the oldest CLIs the docs name.
-# The rest (faults, paging, API errors, the other data sources' readings of
-# the API) is the provider's and the client's own behaviour, the same under
-# every CLI.
+#   expressions, functions, plantimestamp() on the oldest CLIs the docs name.
+# The rest (faults, paging, windows, tags, SMS, API errors, the data
+# sources' readings of the API) is the provider's and the client's own
+# behaviour, the same under every CLI. A test named here that no longer
+# exists fails the run.
 #
 # Fails when a test fails, when the CLIs ran different numbers of tests, or
 # when a CLI with provider functions skipped a test (a misread version must
@@ -32,7 +34,14 @@
 . "$(dirname "$0")/lib.sh"
 cd "$REPO_ROOT"
 
-run="${MATRIX_RUN:-^(TestProvider_|TestUsageDataSource_|Test[A-Za-z]+Function_|TestSimDataSource_HardStopExample$|TestSimsDataSource_(ThisMonthPerTag|OverNinetyPercentOfDataLimit)$)}"
+named=(TestUsageDataSource_{MultiPageTotalsMatchTheFleet,RecordsAreTyped,InvalidInputRefusedAtPlanTime,UnknownArgumentDefersTheRead,PlanTimestampMonth,RunawaySIMsExample}
+  TestSimDataSource_HardStopExample TestSimsDataSource_{ThisMonthPerTag,OverNinetyPercentOfDataLimit})
+named_re="$(IFS='|' && echo "${named[*]}")"
+run="${MATRIX_RUN:-^(TestProvider_|Test[A-Za-z]+Function_|(${named_re})$)}"
+listed="$(go test -list "^(${named_re})$" ./internal/provider/)"
+for t in "${named[@]}"; do
+  grep -qx "$t" <<<"$listed" || { log "$t is gone: update scripts/test-matrix.sh"; exit 1; }
+done
 (($#)) || set -- "${CLI_MATRIX[@]}"
 out="$(mktemp)"
 trap 'rm -f "$out"' EXIT
@@ -46,7 +55,7 @@ for cli in "$@"; do
   version="$(cli_version "$(resolve_cli "$cli")")"
   rows+=("| $cli | $version | $pass | $skip | $fail | $((SECONDS - start))s |")
   if ((status != 0)); then
-    { grep -E -A30 '^(--- FAIL|FAIL|panic:)' "$out" || tail -n 30 "$out"; } | tail -n 150 >&2
+    { grep -E -B30 -A3 '^(--- FAIL|panic:)' "$out" || tail -n 30 "$out"; } | tail -n 150 >&2
     bad+=("$cli: go test failed")
   fi
   total=$((pass + skip + fail))

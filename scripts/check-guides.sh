@@ -125,11 +125,8 @@ github_ok="$("$opa" eval -f raw -i "$ci/github-actions.yml" \
   fail "examples/usage-alarm/ci/github-actions.yml does not parse"
 [[ "$github_ok" == "true" ]] || fail "github-actions.yml: job usage-alarm must run ./usage-alarm.sh on a schedule with ONOMONDO_API_KEY from secrets"
 bash -n "$REPO_ROOT/examples/usage-alarm/usage-alarm.sh" || fail "usage-alarm.sh: bash -n"
-if [[ -f "$REPO_ROOT/scripts/actionlint.sh" ]]; then
-  bash "$REPO_ROOT/scripts/actionlint.sh" examples/usage-alarm/ci/github-actions.yml || fail "actionlint examples/usage-alarm/ci/github-actions.yml"
-else
-  log "scripts/actionlint.sh not in this tree: the GitHub workflow was only parsed, not linted"
-fi
+(cd "$REPO_ROOT" && "$(bash scripts/tools.sh actionlint)" examples/usage-alarm/ci/github-actions.yml) ||
+  fail "actionlint examples/usage-alarm/ci/github-actions.yml"
 
 # --- Once: the provider as a release in a filesystem mirror ---------------
 # 0.0.1, not the build's 0.0.0-dev: without a version constraint, init

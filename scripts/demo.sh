@@ -2,7 +2,8 @@
 # The offline demo: builds the provider and the fake Onomondo API, starts the
 # fake on a loopback port, and applies examples/demo with terraform through
 # scripts/dev.tfrc, printing usage totals read from the fake, the month's
-# usage per tag and the SIMs over 90% of their own data limit. Needs no
+# usage per tag, the SIMs over 90% of their own data limit and the SIMs
+# over an SMS limit on one day. Needs no
 # network and leaves nothing behind (set DEMO_KEEP=1 to keep the working
 # directory .build/run/demo for a look at the state).
 #
@@ -38,4 +39,4 @@ export CHECKPOINT_DISABLE=1
 log "fake Onomondo API at $ONOMONDO_BASE_URL"
 log "$(basename "$TF") apply in $dir with $TF_CLI_VERSION (data sources only: nothing is created)"
 "$TF" -chdir="$dir" apply -auto-approve -input=false -no-color
-log "the fake API served $(grep -c ' /usage' "$dir/fake-api.log" || true) usage and $(grep -c ' /sims' "$dir/fake-api.log" || true) SIM requests"
+log "the fake API served $(grep -c ' /usage' "$dir/fake-api.log" || true) usage, $(grep -c ' /sims' "$dir/fake-api.log" || true) SIM and $(grep -c ' /sms/usage/' "$dir/fake-api.log" || true) SMS requests"

@@ -24,6 +24,9 @@ locals {
   # plantimestamp() is the time of the plan, known at plan time and
   # stable within one run (timestamp() would be unknown until apply).
   month = coalesce(var.month, formatdate("YYYY-MM", plantimestamp()))
+  # Whether the month has begun at the time of the plan: a month that has
+  # not has no usage yet (see check_read.tf and check_pace.tf).
+  month_begun = timecmp(plantimestamp(), "${local.month}-01T00:00:00Z") > 0
 
   fleet_warning = provider::onomondo::parse_bytes("2 GiB")   # a check warns above this
   fleet_limit   = provider::onomondo::parse_bytes("10 GiB")  # the plan fails above this

@@ -1,10 +1,12 @@
-# A monthly usage alarm, run as a scheduled `terraform plan` in CI:
+# A usage alarm (this month's budgets, the last 24 hours' runaway SIMs,
+# each SIM's own data limit), run as a scheduled `terraform plan` in CI:
 #
 #   terraform init
-#   terraform plan -detailed-exitcode -out=plan.out
+#   ./usage-alarm.sh
 #
-# It reads nothing but usage and changes nothing. The API key comes from the
-# ONOMONDO_API_KEY environment variable (from the CI secret store).
+# It reads nothing but usage and SIMs and changes nothing. The API key comes
+# from the ONOMONDO_API_KEY environment variable (from the CI secret store);
+# the limits from limits.json, which an OPA policy can read as well.
 terraform {
   # Provider functions (provider::onomondo::...) need Terraform 1.8 or later.
   required_version = ">= 1.8"
@@ -24,22 +26,16 @@ variable "month" {
   default     = null
 }
 
-variable "per_sim_limit" {
-  description = "Data one SIM may use in a month."
+variable "limits_file" {
+  description = "The limits, in bytes, as JSON: {\"onomondo_limits\": {\"per_sim_bytes\": ..., \"per_sim_24h_bytes\": ..., \"fleet_warning_bytes\": ..., \"fleet_bytes\": ...}}. Relative to the working directory."
   type        = string
-  default     = "500 MB"
+  default     = "limits.json"
 }
 
-variable "fleet_warning" {
-  description = "Fleet usage in a month that raises a warning."
-  type        = string
-  default     = "480 GB"
-}
-
-variable "fleet_limit" {
-  description = "Fleet usage in a month that fails the plan."
-  type        = string
-  default     = "600 GB"
+locals {
+  # One file for Terraform and for the policy engine, so the two cannot
+  # disagree about a limit.
+  limits = jsondecode(file(var.limits_file)).onomondo_limits
 }
 
 module "usage" {
@@ -49,10 +45,12 @@ module "usage" {
   # timestamp() would be known only at apply: the read would move to apply
   # and the plan would check nothing.
   month = coalesce(var.month, formatdate("YYYY-MM", plantimestamp()))
+  at    = plantimestamp()
 
-  per_sim_limit = var.per_sim_limit
-  fleet_warning = var.fleet_warning
-  fleet_limit   = var.fleet_limit
+  per_sim_limit     = local.limits.per_sim_bytes
+  per_sim_24h_limit = local.limits.per_sim_24h_bytes
+  fleet_warning     = local.limits.fleet_warning_bytes
+  fleet_limit       = local.limits.fleet_bytes
 }
 
 output "fleet_total" {
@@ -61,4 +59,9 @@ output "fleet_total" {
 
 output "sims_over_limit" {
   value = module.usage.sims_over_limit
+}
+
+# Read by usage-alarm.sh for the Markdown summary.
+output "summary" {
+  value = module.usage.summary
 }

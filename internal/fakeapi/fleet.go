@@ -41,8 +41,8 @@ type SIM struct {
 type DataLimit struct {
 	Total int64  // bytes allowed per period
 	Type  string // "monthly"
-	// AlertThreshold is sent as a plain number when > 0, else as null; the
-	// API documents neither its unit nor its meaning.
+	// AlertThreshold is headroom below Total, in bytes (the alert fires at
+	// Total - AlertThreshold); sent as a plain number when > 0, else as null.
 	AlertThreshold int64
 	// UsedNull makes the API send "used": null, as public clients have seen
 	// it do.

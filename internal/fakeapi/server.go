@@ -69,6 +69,8 @@ type Server struct {
 
 	reqMu sync.Mutex
 	reqs  []*Request
+
+	sms smsStore // GET /sms/usage/ (sms.go)
 }
 
 // Request is what the Server saw of one request. The Authorization header
@@ -214,6 +216,9 @@ func (s *Server) route(r *http.Request, q url.Values, authorized bool) (any, *ap
 		return s.simList(q)
 	case strings.HasPrefix(r.URL.Path, "/sims/"):
 		return s.sim(strings.TrimPrefix(r.URL.Path, "/sims/"))
+	}
+	if sim, ok := strings.CutPrefix(r.URL.Path, "/sms/usage/"); ok && !strings.Contains(sim, "/") {
+		return s.smsUsage(sim, q)
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/usage")
 	switch {

@@ -12,7 +12,9 @@ import "strings"
 //   - offline: every fourth SIM (i%4 == 3), which includes those;
 //   - no data limit: every twelfth SIM (i%12 == 11); the others have a
 //     monthly limit by kind (simKind.limit), with "used": null on every
-//     tenth (i%10 == 4) and an alert threshold of 80 on every sixth;
+//     tenth (i%10 == 4) and an alert threshold of a tenth of the limit
+//     (headroom, as Onomondo documents it) on every sixth and on i%12 == 5
+//     (two of which, 17 and 29, are over their limit in 2025-04);
 //   - network whitelist "EU" on every fifth (i%5 == 2), else "Global";
 //     connector "vpn-hq" on every seventh (i%7 == 3);
 //   - no IMEI on the dormant SIM.
@@ -36,8 +38,8 @@ func setSIMDetails(sims []SIM, profiles []simProfile) {
 		}
 		if i%12 != 11 {
 			s.DataLimit = &DataLimit{Total: p.kind.limit, Type: "monthly", UsedNull: i%10 == 4}
-			if i%6 == 0 {
-				s.DataLimit.AlertThreshold = 80
+			if i%6 == 0 || i%12 == 5 {
+				s.DataLimit.AlertThreshold = p.kind.limit / 10
 			}
 		}
 	}

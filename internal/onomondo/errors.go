@@ -184,6 +184,9 @@ func (e *Error) DetailIn(t Terms) string {
 		switch {
 		case e.Status == http.StatusUnauthorized:
 			fmt.Fprintf(&b, "The API key is missing, wrong or revoked. Check %s: it must be the raw key (onok_...) without a \"Bearer \" prefix, for the organisation that owns the data.", t.APIKey)
+			if strings.HasPrefix(e.Endpoint, "/sms/") {
+				b.WriteString(" Onomondo's SMS docs page writes the header as \"Bearer <key>\", but every client we know sends the bare key, as the seed's scheme says: if the same key reads GET /usage, report that the SMS endpoints refuse it.")
+			}
 		case e.Status == http.StatusForbidden:
 			fmt.Fprintf(&b, "The API key is valid but its tags do not cover %s. Use a key whose tag scope includes it, or read only SIMs and tags inside the key's scope.", orDefault(e.Resource, "this data"))
 		case e.Status == http.StatusNotFound:

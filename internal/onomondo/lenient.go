@@ -3,9 +3,9 @@ package onomondo
 // Lenient decoding of a whole answer into a struct, for the SIM endpoints
 // (GET /sims, GET /sims/{id}): their answers are small, so they are read
 // whole and unmarshaled in one go, with the same library as the usage pages
-// (decode.go). As shared/api/README.md asks, every member is optional,
-// unknown members are ignored, null is the same as absent, and invalid
-// UTF-8 in a string becomes U+FFFD. What stays an error, because any
+// (decode.go). As the package documentation (doc.go) says, every member is
+// optional, unknown members are ignored, null is the same as absent, and
+// invalid UTF-8 in a string becomes U+FFFD. What stays an error, because any
 // reading of it would be a guess: a value of the wrong JSON type, a count
 // that is not a whole non-negative number, a member given twice, and
 // anything that is not JSON. An error names where in the answer it is
@@ -161,25 +161,4 @@ func countPtr(b ByteCount) *int64 {
 	}
 	v := b.Value
 	return &v
-}
-
-// optNumber is any JSON number, kept exactly as written, or "" when absent
-// or null: for values whose unit the API does not document.
-type optNumber string
-
-// UnmarshalJSONFrom implements json.UnmarshalerFrom.
-func (o *optNumber) UnmarshalJSONFrom(d *jsontext.Decoder) error {
-	val, err := d.ReadValue()
-	if err != nil {
-		return err
-	}
-	switch val.Kind() {
-	case 'n':
-		*o = ""
-	case '0':
-		*o = optNumber(val)
-	default:
-		return &valueError{text: string(val), what: "a JSON " + kindName(val.Kind()), expected: "a number"}
-	}
-	return nil
 }

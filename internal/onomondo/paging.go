@@ -21,6 +21,9 @@ type Page[T any] struct {
 	// Digest identifies the page's items by value (0 for an empty page), so
 	// that a page repeating an earlier one can be told without keeping it.
 	Digest uint64
+	// Sent is how many items the answer held when fetch dropped some it
+	// had read before (0: len(Items)); a page is full by what was sent.
+	Sent int
 
 	ByOffset   bool
 	NextOffset int64
@@ -58,9 +61,22 @@ type ReadResult struct {
 // right, but the user should know (records just outside the period asked
 // for, a page larger than asked for cut at MaxRecords).
 type Warning struct {
+	Kind    WarningKind
 	Summary string
 	Detail  string
 }
+
+// WarningKind says what a Warning is about, for a caller that handles some
+// itself.
+type WarningKind int
+
+const (
+	// WarningOutsidePeriod: records just outside the period of the time
+	// filter were counted (the API may filter in another time zone).
+	WarningOutsidePeriod WarningKind = iota + 1
+	// WarningPageCut: a page larger than asked for was cut at MaxRecords.
+	WarningPageCut
+)
 
 // maxEmptyPages bounds how many pages in a row the API may send that add
 // no record (empty, or only repeats of the page before) while claiming
@@ -162,7 +178,7 @@ func paginate[T any](
 			return res, err
 		}
 		if more {
-			served = max(served, len(p.Items))
+			served = max(served, p.held())
 		}
 		if prev, ok := seen[p.Next]; more && ok {
 			where := fmt.Sprintf("page %d", prev)
@@ -225,6 +241,7 @@ func paginate[T any](
 // of which only those up to the read's maximum were taken.
 func oversizedPageWarning(page, held, asked, taken int) Warning {
 	return Warning{
+		Kind:    WarningPageCut,
 		Summary: "Onomondo API page larger than asked for",
 		Detail: fmt.Sprintf("Page %d held %d records although %d were asked for. The first %d were counted, up to the most records "+
 			"the read was to take; the page's next_page cursor lies past the records left out, so no cursor is given to continue from: "+
@@ -246,7 +263,7 @@ func morePages[T any](p Page[T], asked, served, page int) (bool, error) {
 	case p.HasMoreSet: // has_more: false, no cursor: the last page, as the API writes it
 		return false, nil
 	}
-	n := len(p.Items)
+	n := p.held()
 	var full string
 	switch {
 	case n >= asked:
@@ -261,6 +278,9 @@ func morePages[T any](p Page[T], asked, served, page int) (bool, error) {
 	}
 	return false, pagingError(page, fmt.Errorf("page %d holds %s but its \"pagination\" has neither a next_page nor has_more: false: the API does not say whether more follow", page, full))
 }
+
+// held is how many items the answer held.
+func (p Page[T]) held() int { return max(p.Sent, len(p.Items)) }
 
 // samePaging refuses a read whose answers switch between cursor and offset
 // paging: the position of the next page would be guesswork.

@@ -202,6 +202,7 @@ func (m *nearMisses) warning() []Warning {
 		named += fmt.Sprintf("; and %d more", m.count-len(m.first))
 	}
 	return []Warning{{
+		Kind:    WarningOutsidePeriod,
 		Summary: "Usage records just outside the period asked for",
 		Detail: fmt.Sprintf("%d record(s) lie outside the period %s, by at most %s: %s. The API does not say in which time zone it applies "+
 			"its time filter (its records are in UTC); records within %s of the period are read as the API's own period and counted. "+

@@ -16,11 +16,12 @@ import (
 
 // GET /sims and GET /sims/{id}: the SIMs of the organisation, with their
 // labels, tags, data limits and network. These endpoints are not in the
-// contract we were given; shared/api/README.md sums up what public clients
-// and Onomondo's docs show, and where they disagree: answers are paged
-// either by cursor ({"sims":[...],"pagination":{"has_more","next_page"}})
-// or by offset ({"count","limit","offset","total","sims":[...]}). Each
-// answer is taken for what it is (see decodeSIMsPage).
+// contract we were given; the package documentation (doc.go) sums up what
+// public clients and Onomondo's docs show, and where they disagree: answers
+// are paged either by cursor
+// ({"sims":[...],"pagination":{"has_more","next_page"}}) or by offset
+// ({"count","limit","offset","total","sims":[...]}). Each answer is taken
+// for what it is (see decodeSIMsPage).
 
 // SIM is one SIM as GET /sims and GET /sims/{id} describe it. Every field is
 // optional: a string the API left out or sent as null is "", a bool or
@@ -56,9 +57,11 @@ type DataLimit struct {
 	Used   *int64
 	Type   string // such as "monthly"
 	Period string // such as "202401"
-	// AlertThreshold is the JSON number as the API sent it ("" when absent
-	// or null); Onomondo documents neither its unit nor when it is set.
-	AlertThreshold string
+	// AlertThreshold is the headroom below Total, in bytes, at which
+	// Onomondo sends a usage alert (the alert fires when Used reaches
+	// Total - AlertThreshold); nil when absent or null, as on accounts
+	// without the package that shows it. Read like a byte count.
+	AlertThreshold *int64
 	ResetsAt       string // RFC 3339 in UTC when it could be read, else as sent
 }
 
@@ -413,7 +416,7 @@ type simJSON struct {
 		Used           ByteCount `json:"used"`
 		Type           string    `json:"type"`
 		Period         string    `json:"period"`
-		AlertThreshold optNumber `json:"alert_threshold"`
+		AlertThreshold ByteCount `json:"alert_threshold"`
 		ResetsAt       string    `json:"resets_at"`
 	} `json:"data_limit"`
 	Network *struct {
@@ -456,7 +459,7 @@ func (j *simJSON) sim(unread int) (SIM, int) {
 			Used:           countPtr(d.Used),
 			Type:           d.Type,
 			Period:         d.Period,
-			AlertThreshold: string(d.AlertThreshold),
+			AlertThreshold: countPtr(d.AlertThreshold),
 		}
 		s.DataLimit.ResetsAt, unread = normalTime(d.ResetsAt, unread)
 	}

@@ -184,7 +184,7 @@ func TestDecodeSIMsPageIsLenient(t *testing.T) {
 	   "online":true,"online_at":"2024-01-22T02:23:47.398Z","last_came_online_at":"2024-01-22T02:23:47.398Z",
 	   "network":{"name":"Telenor Norge","country":"Norway","country_code":"NO","mcc":"242","mnc":"01"},
 	   "usage":934411,"tags":[{"id":"408de4f2-0664-45f1-8fa6-4add99775437","name":"Fleet A","can_write":false,"color":"#2fc9eb"}],
-	   "data_limit":{"used":794716,"total":1e7,"type":"monthly","period":"202401","alert_threshold":0.8,"resets_at":"2024-02-01T00:00:00.000Z"},
+	   "data_limit":{"used":794716,"total":1e7,"type":"monthly","period":"202401","alert_threshold":1e6,"resets_at":"2024-02-01T00:00:00.000Z"},
 	   "location":{"lat":63.42},"technologies":{"sms":true},"something_new":[1,2]},
 	  {"id":"000002419","label":"","online":false,"online_at":"2024-01-22 02:23:47",
 	   "network":{"name":null,"country":null,"country_code":null,"mcc":null,"mnc":null},
@@ -202,12 +202,12 @@ func TestDecodeSIMsPageIsLenient(t *testing.T) {
 	a := p.sims[0]
 	if a.Label != "" || a.OnlineAt != "2024-01-22T02:23:47Z" || a.Network.CountryCode != "no" || a.Network.MNC != "01" ||
 		len(a.Tags) != 1 || a.Tags[0].Name != "Fleet A" || a.DataLimit == nil || *a.DataLimit.Total != 10_000_000 ||
-		*a.DataLimit.Used != 794716 || a.DataLimit.AlertThreshold != "0.8" || a.DataLimit.ResetsAt != "2024-02-01T00:00:00Z" {
+		*a.DataLimit.Used != 794716 || *a.DataLimit.AlertThreshold != 1_000_000 || a.DataLimit.ResetsAt != "2024-02-01T00:00:00Z" {
 		t.Fatalf("first SIM %+v %+v", a, a.DataLimit)
 	}
 	b := p.sims[1]
 	if b.OnlineAt != "2024-01-22T02:23:47Z" || b.ICCID != "" || b.Activated != nil || *b.Online || b.Network != (SIMNetwork{}) ||
-		b.DataLimit.Used != nil || b.DataLimit.AlertThreshold != "" || b.DataLimit.ResetsAt != "next month" || b.Tags != nil {
+		b.DataLimit.Used != nil || b.DataLimit.AlertThreshold != nil || b.DataLimit.ResetsAt != "next month" || b.Tags != nil {
 		t.Fatalf("second SIM %+v %+v", b, b.DataLimit)
 	}
 	if c := p.sims[2]; c.DataLimit != nil || c.Network != (SIMNetwork{}) || c.Tags != nil {
@@ -248,7 +248,10 @@ func TestDecodeSIMsPageErrors(t *testing.T) {
 		{`{"sims":{"id":"1"}}`, `sims is a JSON object, expected a list`},
 		{`{"sims":[],"total":true}`, `total: true is a JSON boolean, expected a whole non-negative number`},
 		{`{"sims":[],"offset":-1}`, `offset: -1 is negative, expected a whole non-negative number`},
-		{`{"sims":[{"id":"1","data_limit":{"alert_threshold":"80%"}}]}`, `sims[0].data_limit.alert_threshold: "80%" is a JSON string, expected a number`},
+		// alert_threshold is bytes of headroom below the limit: a byte count.
+		{`{"sims":[{"id":"1","data_limit":{"alert_threshold":"80%"}}]}`, `sims[0].data_limit.alert_threshold: "80%" is a string that is not decimal digits, expected a whole non-negative number of bytes`},
+		{`{"sims":[{"id":"1","data_limit":{"alert_threshold":0.8}}]}`, `sims[0].data_limit.alert_threshold: 0.8 is not a whole number, expected a whole non-negative number of bytes`},
+		{`{"sims":[{"id":"1","data_limit":{"alert_threshold":-100}}]}`, `sims[0].data_limit.alert_threshold: -100 is negative, expected a whole non-negative number of bytes`},
 	}
 	for _, tc := range cases {
 		_, err := decodeSIMsPage([]byte(tc.body), "")

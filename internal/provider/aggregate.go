@@ -12,7 +12,7 @@ const unknownKey = "unknown"
 
 // usageAggregate sums usage records while they stream in, page by page. With
 // keepRecords false its memory is bounded by the number of distinct SIMs,
-// countries and network types, never by the number of records.
+// countries, network types and days, never by the number of records.
 type usageAggregate struct {
 	keepRecords bool
 	records     []onomondo.Record
@@ -22,7 +22,13 @@ type usageAggregate struct {
 	bySim     map[string]int64
 	byCountry map[string]int64
 	byNetwork map[string]int64
-	iccid     string // first ICCID seen
+	byDay     map[string]int64 // UTC date "YYYY-MM-DD"
+	iccid     string           // first ICCID seen
+
+	// scope, when set, decides record by record which records count (a
+	// window, a set of SIMs); nil counts every record read.
+	scope *recordScope
+	clock recordClock
 }
 
 func newUsageAggregate(keepRecords bool) *usageAggregate {
@@ -31,23 +37,36 @@ func newUsageAggregate(keepRecords bool) *usageAggregate {
 		bySim:       map[string]int64{},
 		byCountry:   map[string]int64{},
 		byNetwork:   map[string]int64{},
+		byDay:       map[string]int64{},
 	}
 }
 
 // add takes one page of records. The page's slice is reused by the client,
 // so records are copied when kept.
 func (a *usageAggregate) add(page []onomondo.Record) error {
-	if a.keepRecords {
-		a.records = append(a.records, page...)
-	}
-	// Countries and network types take a handful of values: they are summed
-	// per page in a few slots (the client hands out one string per distinct
-	// value, so comparing is cheap) and reach the maps once per page.
-	var countries, networks pageSums
+	// Countries, network types and days take a handful of values per page:
+	// they are summed per page in a few slots (the client hands out one
+	// string per distinct country and network value, so comparing is
+	// cheap) and reach the maps once per page.
+	var countries, networks, days pageSums
 	defer countries.flush(a.byCountry)
 	defer networks.flush(a.byNetwork)
+	defer days.flush(a.byDay)
 	for i := range page {
 		r := &page[i]
+		t, day, timeOK := a.clock.read(r.Time)
+		if a.scope != nil {
+			counts, err := a.scope.counts(r, t, timeOK)
+			if err != nil {
+				return err
+			}
+			if !counts {
+				continue
+			}
+		}
+		if !timeOK {
+			day = unknownKey
+		}
 		b := r.Bytes.Value
 		if a.total+b < a.total {
 			return fmt.Errorf("total_bytes overflows a 64-bit integer after %d records", a.count)
@@ -57,10 +76,35 @@ func (a *usageAggregate) add(page []onomondo.Record) error {
 		a.bySim[keyOr(r.SimID, r.ICCID)] += b
 		countries.add(a.byCountry, keyOr(r.CountryCode, ""), b)
 		networks.add(a.byNetwork, keyOr(r.NetworkType, ""), b)
+		days.add(a.byDay, day, b)
 		if a.iccid == "" && r.ICCID != "" {
 			a.iccid = r.ICCID
 		}
+		if a.keepRecords {
+			a.records = append(a.records, *r)
+		}
 	}
+	return nil
+}
+
+// merge adds the sums and records of b, a read of its own, to a.
+func (a *usageAggregate) merge(b *usageAggregate) error {
+	if a.total+b.total < a.total {
+		return fmt.Errorf("total_bytes overflows a 64-bit integer after %d records", a.count+b.count)
+	}
+	a.total += b.total
+	a.count += b.count
+	for _, m := range []struct{ to, from map[string]int64 }{
+		{a.bySim, b.bySim}, {a.byCountry, b.byCountry}, {a.byNetwork, b.byNetwork}, {a.byDay, b.byDay},
+	} {
+		for k, v := range m.from {
+			m.to[k] += v
+		}
+	}
+	if a.iccid == "" {
+		a.iccid = b.iccid
+	}
+	a.records = append(a.records, b.records...)
 	return nil
 }
 

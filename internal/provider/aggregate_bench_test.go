@@ -103,7 +103,7 @@ func benchAggregate(b *testing.B, n int, keep bool) {
 	pages := (n + benchAggPage - 1) / benchAggPage
 
 	read := func() *usageAggregate {
-		read, diags := readUsage(ctx, client, "usage", q, keep)
+		read, diags := readUsage(ctx, client, "usage", q, keep, usageScope{})
 		if diags.HasError() {
 			b.Fatalf("read failed: %v", diags)
 		}

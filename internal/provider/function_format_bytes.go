@@ -73,7 +73,7 @@ func (f *FormatBytesFunction) Run(ctx context.Context, req function.RunRequest, 
 		return
 	}
 
-	n, msg := wholeInt64(arg)
+	n, msg := wholeInt64(arg, "format")
 	if msg != "" {
 		resp.Error = function.NewArgumentFuncError(0, msg)
 		return
@@ -114,12 +114,13 @@ func quotedList(names []string) string {
 	return out
 }
 
-// wholeInt64 converts a known number to int64, or returns a message saying
-// why it cannot be.
-func wholeInt64(arg types.Number) (int64, string) {
+// wholeInt64 converts a known number of bytes to int64, or returns a
+// message saying why it cannot be; verb is what the function does with it
+// ("format", "project").
+func wholeInt64(arg types.Number, verb string) (int64, string) {
 	v := arg.ValueBigFloat()
 	if v == nil {
-		return 0, "format_bytes needs a number of bytes"
+		return 0, verb + "_bytes needs a number of bytes"
 	}
 	text := v.Text('g', -1)
 	if v.IsInt() && v.MantExp(nil) <= 100 {
@@ -128,16 +129,16 @@ func wholeInt64(arg types.Number) (int64, string) {
 	}
 	switch {
 	case v.IsInf():
-		return 0, fmt.Sprintf("cannot format %s as a byte size: it is infinite; "+
-			"the number of bytes must be between %d and %d", text, int64(math.MinInt64), int64(math.MaxInt64))
+		return 0, fmt.Sprintf("cannot %s %s as a byte size: it is infinite; "+
+			"the number of bytes must be between %d and %d", verb, text, int64(math.MinInt64), int64(math.MaxInt64))
 	case !v.IsInt():
-		return 0, fmt.Sprintf("cannot format %s as a byte size: it is not a whole number of bytes; "+
-			"wrap the value in floor() or ceil() to choose how to round it", text)
+		return 0, fmt.Sprintf("cannot %s %s as a byte size: it is not a whole number of bytes; "+
+			"wrap the value in floor() or ceil() to choose how to round it", verb, text)
 	}
 	n, acc := v.Int64()
 	if acc != big.Exact {
-		return 0, fmt.Sprintf("cannot format %s as a byte size: it is outside the 64-bit integer range; "+
-			"the number of bytes must be between %d and %d", text, int64(math.MinInt64), int64(math.MaxInt64))
+		return 0, fmt.Sprintf("cannot %s %s as a byte size: it is outside the 64-bit integer range; "+
+			"the number of bytes must be between %d and %d", verb, text, int64(math.MinInt64), int64(math.MaxInt64))
 	}
 	return n, ""
 }

@@ -23,16 +23,18 @@ type sums struct {
 	bySim        map[string]int64
 	byCountry    map[string]int64
 	byNetwork    map[string]int64
+	byDay        map[string]int64 // UTC date of the record's start
 }
 
 func sumRecords(recs []fakeapi.Record) sums {
-	s := sums{bySim: map[string]int64{}, byCountry: map[string]int64{}, byNetwork: map[string]int64{}}
+	s := sums{bySim: map[string]int64{}, byCountry: map[string]int64{}, byNetwork: map[string]int64{}, byDay: map[string]int64{}}
 	for _, r := range recs {
 		s.count++
 		s.total += r.Bytes
 		s.bySim[r.SimID] += r.Bytes
 		s.byCountry[r.CountryCode] += r.Bytes
 		s.byNetwork[r.NetworkType] += r.Bytes
+		s.byDay[r.Time.UTC().Format("2006-01-02")] += r.Bytes
 	}
 	return s
 }
@@ -61,13 +63,15 @@ func int64MapExact(m map[string]int64) knownvalue.Check {
 	return knownvalue.MapExact(checks)
 }
 
-// sumChecks asserts every total and map of a usage data source.
+// sumChecks asserts every total and map of a usage data source
+// (bytes_by_sim and sim_count only withSims).
 func sumChecks(addr string, s sums, withSims bool) []statecheck.StateCheck {
 	checks := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("record_count"), knownvalue.Int64Exact(s.count)),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_bytes"), knownvalue.Int64Exact(s.total)),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("bytes_by_country"), int64MapExact(s.byCountry)),
 		statecheck.ExpectKnownValue(addr, tfjsonpath.New("bytes_by_network_type"), int64MapExact(s.byNetwork)),
+		statecheck.ExpectKnownValue(addr, tfjsonpath.New("bytes_by_day"), int64MapExact(s.byDay)),
 	}
 	if withSims {
 		checks = append(checks,

@@ -189,6 +189,7 @@ func (p *OnomondoProvider) DataSources(context.Context) []func() datasource.Data
 		NewTagUsageDataSource,
 		NewSimsDataSource,
 		NewSimDataSource,
+		NewSmsUsageDataSource,
 	}
 }
 
@@ -197,6 +198,8 @@ func (p *OnomondoProvider) Functions(context.Context) []func() function.Function
 	return []func() function.Function{
 		NewParseBytesFunction,
 		NewFormatBytesFunction,
+		NewProjectBytesFunction,
+		NewTopFunction,
 	}
 }
 

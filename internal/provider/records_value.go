@@ -28,19 +28,29 @@ var (
 // setRecords replaces the null records attribute of a state just set from a
 // model with the records read.
 func setRecords(state *tfsdk.State, recs []onomondo.Record) diag.Diagnostics {
-	var diags diag.Diagnostics
 	list, badTimes := recordsTerraformValue(recs)
-	var attrs map[string]tftypes.Value
-	if err := state.Raw.As(&attrs); err != nil {
-		diags.AddError("Cannot store usage records", "The provider could not read back the state it just set: "+err.Error()+". This is a bug in the provider; please report it.")
+	diags := setRawAttribute(state, "records", list)
+	if diags.HasError() {
 		return diags
 	}
-	attrs["records"] = list
-	state.Raw = tftypes.NewValue(state.Raw.Type(), attrs)
 	if badTimes > 0 {
 		diags.AddWarning("Some usage record times were not converted",
 			fmt.Sprintf("%d record(s) had a time in neither the API's \"YYYY-MM-DD HH:MM:SS\" form nor RFC 3339; they are kept as the API sent them.", badTimes))
 	}
+	return diags
+}
+
+// setRawAttribute replaces the attribute name of a state just set from a
+// model with v, a value of the attribute's type.
+func setRawAttribute(state *tfsdk.State, name string, v tftypes.Value) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var attrs map[string]tftypes.Value
+	if err := state.Raw.As(&attrs); err != nil {
+		diags.AddError("Cannot store the records", "The provider could not read back the state it just set: "+err.Error()+". This is a bug in the provider; please report it.")
+		return diags
+	}
+	attrs[name] = v
+	state.Raw = tftypes.NewValue(state.Raw.Type(), attrs)
 	return diags
 }
 

@@ -74,11 +74,6 @@ func (d *SimDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 		return
 	}
 	unreadTimesWarning(&resp.Diagnostics, unread)
-	model, diags := newSimModel(sim)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	m.simModel = model
+	m.simModel = newSimModel(sim)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

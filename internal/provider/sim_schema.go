@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -43,8 +42,11 @@ var (
 		"used":            types.Int64Type,
 		"type":            types.StringType,
 		"period":          types.StringType,
-		"alert_threshold": types.NumberType,
+		"alert_threshold": types.Int64Type,
 		"resets_at":       types.StringType,
+		"alert_at":        types.Int64Type,
+		"percent_used":    types.Float64Type,
+		"state":           types.StringType,
 	}
 	simNetworkAttrTypes = map[string]attr.Type{
 		"name":         types.StringType,
@@ -97,18 +99,31 @@ func simAttributes(idDoc string) map[string]schema.Attribute {
 		"data_limit": schema.SingleNestedAttribute{
 			Computed: true,
 			MarkdownDescription: "The SIM's data limit and its use in the current period; **null when the SIM has no " +
-				"data limit**. Guard expressions with `s.data_limit != null ? ... : ...` (a conditional evaluates only the " +
-				"branch it picks; `&&` evaluates both sides).",
+				"data limit** (or the account's package does not show it). Onomondo blocks the SIM once `used` reaches `total`, " +
+				"until `resets_at`, and sends a usage alert once `used` reaches `total - alert_threshold`. A session can " +
+				"overshoot the limit by about 100 KB, so `used` can exceed `total`. Guard expressions with " +
+				"`s.data_limit != null ? ... : ...` (a conditional evaluates only the branch it picks; `&&` evaluates both sides).",
 			Attributes: map[string]schema.Attribute{
-				"total": schema.Int64Attribute{Computed: true, MarkdownDescription: "Bytes allowed in one period."},
+				"total": schema.Int64Attribute{Computed: true, MarkdownDescription: "Bytes allowed in one period; the SIM is " +
+					"blocked once `used` reaches it."},
 				"used": schema.Int64Attribute{Computed: true, MarkdownDescription: "Bytes used in the current period (`period`), " +
-					"as Onomondo counts them for the limit. **Can be null**: the API sometimes sends none. It need not equal " +
+					"as Onomondo counts them for the limit; can exceed `total` by about 100 KB (the session that crosses the " +
+					"limit is not cut at the byte). **Can be null**: the API sometimes sends none. It need not equal " +
 					"`onomondo_usage`'s bytes for the month: Onomondo does not document how the two relate."},
-				"type":   str("Kind of limit as the API names it, such as `monthly`."),
+				"type":   str("Kind of limit as the API names it, such as `monthly`; periods can be as short as a minute."),
 				"period": str("The current period as the API writes it, such as `202504` (April 2025)."),
-				"alert_threshold": schema.NumberAttribute{Computed: true, MarkdownDescription: "The alert threshold as the API " +
-					"sends it; null when none is set. Onomondo documents neither its unit nor its meaning, so it is passed on unchanged."},
+				"alert_threshold": schema.Int64Attribute{Computed: true, MarkdownDescription: "Headroom below the limit, in " +
+					"bytes: Onomondo sends a usage alert once `used` reaches `total - alert_threshold` (a 100 MB limit with a " +
+					"10 MB threshold alerts at 90 MB). Null when none is set, and on accounts whose package does not show " +
+					"thresholds (Onomondo's docs name the Pro package)."},
 				"resets_at": str("When `used` starts again from zero, RFC 3339 in UTC."),
+				"alert_at": schema.Int64Attribute{Computed: true, MarkdownDescription: "Bytes of use at which the usage alert " +
+					"fires: `total - alert_threshold` (`0` when the threshold is at least the limit). Null without a threshold."},
+				"percent_used": schema.Float64Attribute{Computed: true, MarkdownDescription: "`used` as a percentage of " +
+					"`total`; above `100` when the SIM overshot its limit. Null when `used` or `total` is null, or `total` is `0`."},
+				"state": str("Where `used` stands against the limit: `blocked` once `used` reaches `total`, else `alert` " +
+					"once it reaches `alert_at`, else `ok` (a SIM without a threshold is `ok` or `blocked`). Null when `used` " +
+					"or `total` is null: unknown, not `ok`."),
 			},
 		},
 		"network": schema.SingleNestedAttribute{
@@ -128,8 +143,7 @@ func simAttributes(idDoc string) map[string]schema.Attribute {
 
 // newSimModel converts a SIM from the client. A field the API left out is
 // null; tags are an empty list when absent, network an object of nulls.
-func newSimModel(s onomondo.SIM) (simModel, diag.Diagnostics) {
-	var diags diag.Diagnostics
+func newSimModel(s onomondo.SIM) simModel {
 	m := simModel{
 		ID:               optString(s.ID),
 		ICCID:            optString(s.ICCID),
@@ -148,22 +162,17 @@ func newSimModel(s onomondo.SIM) (simModel, diag.Diagnostics) {
 
 	m.DataLimit = types.ObjectNull(dataLimitAttrTypes)
 	if d := s.DataLimit; d != nil {
-		threshold := types.NumberNull()
-		if d.AlertThreshold != "" {
-			f, _, err := big.ParseFloat(d.AlertThreshold, 10, 512, big.ToNearestEven)
-			if err != nil { // the client only keeps JSON numbers, so this is a bug
-				diags.AddError("Cannot read a data limit's alert_threshold", "The provider could not convert "+d.AlertThreshold+": "+err.Error()+". This is a bug in the provider; please report it.")
-				return m, diags
-			}
-			threshold = types.NumberValue(f)
-		}
+		lim := readLimit(d)
 		m.DataLimit = types.ObjectValueMust(dataLimitAttrTypes, map[string]attr.Value{
 			"total":           types.Int64PointerValue(d.Total),
 			"used":            types.Int64PointerValue(d.Used),
 			"type":            optString(d.Type),
 			"period":          optString(d.Period),
-			"alert_threshold": threshold,
+			"alert_threshold": types.Int64PointerValue(d.AlertThreshold),
 			"resets_at":       optString(d.ResetsAt),
+			"alert_at":        types.Int64PointerValue(lim.alertAt),
+			"percent_used":    types.Float64PointerValue(lim.percent),
+			"state":           optString(lim.state),
 		})
 	}
 	n := s.Network
@@ -174,18 +183,12 @@ func newSimModel(s onomondo.SIM) (simModel, diag.Diagnostics) {
 		"mcc":          optString(n.MCC),
 		"mnc":          optString(n.MNC),
 	})
-	return m, diags
+	return m
 }
 
 // simObject is a SIM as an element of `sims`.
 func simObject(ctx context.Context, s onomondo.SIM) (types.Object, diag.Diagnostics) {
-	m, diags := newSimModel(s)
-	if diags.HasError() {
-		return types.ObjectNull(simAttrTypes), diags
-	}
-	obj, d := types.ObjectValueFrom(ctx, simAttrTypes, m)
-	diags.Append(d...)
-	return obj, diags
+	return types.ObjectValueFrom(ctx, simAttrTypes, newSimModel(s))
 }
 
 // unreadTimesWarning says that some times were kept as sent.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -12,8 +13,9 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = &SimUsageDataSource{}
-	_ datasource.DataSourceWithConfigure = &SimUsageDataSource{}
+	_ datasource.DataSource                     = &SimUsageDataSource{}
+	_ datasource.DataSourceWithConfigure        = &SimUsageDataSource{}
+	_ datasource.DataSourceWithConfigValidators = &SimUsageDataSource{}
 )
 
 // SimUsageDataSource is onomondo_sim_usage: GET /usage/{sim_id}, the usage
@@ -40,7 +42,7 @@ func (d *SimUsageDataSource) Metadata(_ context.Context, req datasource.Metadata
 func (d *SimUsageDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads the usage records of one SIM from `GET /usage/{sim_id}`, by SIM id or ICCID, optionally " +
-			"narrowed by `time` and `country_code`, across every page, and sums them: `total_bytes`, `record_count` and " +
+			"narrowed by `time` (or an exact window `since`/`until`) and `country_code`, across every page, and sums them: `total_bytes`, `record_count` and " +
 			"per-country and per-network-type maps. To check many SIMs, read the fleet once with `onomondo_usage` and use its " +
 			"`bytes_by_sim`: one paged read instead of one per SIM, under the same rate limit.",
 		Attributes: mergeAttributes(usageArgAttributes(), usageResultAttributes(), map[string]schema.Attribute{
@@ -70,15 +72,29 @@ func (d *SimUsageDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	w, windowed, diags := m.window(time.Now())
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	q := m.query()
 	q.SIM = m.SimID.ValueString()
-	read, diags := readUsage(ctx, d.client, "sim-usage", q, m.includeRecords())
+	var scope usageScope
+	if windowed {
+		scope.window = &w
+	}
+	read, diags := readUsage(ctx, d.client, "sim-usage", q, m.includeRecords(), scope)
 	resp.Diagnostics.Append(diags...)
 	if read == nil {
 		return
 	}
-	m.UsageArgs = m.withDefaults()
+	m.UsageArgs = m.withDefaults(scope.window)
 	m.UsageResults = read.results
 	m.ICCID = optString(read.agg.iccid)
 	resp.Diagnostics.Append(saveUsageState(ctx, &resp.State, &m, read.agg)...)
+}
+
+// ConfigValidators: the paging arguments address one read.
+func (d *SimUsageDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{severalReads{args: []string{"since"}}}
 }

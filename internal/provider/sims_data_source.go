@@ -42,6 +42,7 @@ type SimsDataSourceModel struct {
 	LabelByID    types.Map   `tfsdk:"label_by_id"`
 	IDByICCID    types.Map   `tfsdk:"id_by_iccid"`
 	SIMCount     types.Int64 `tfsdk:"sim_count"`
+	simLimits
 }
 
 // NewSimsDataSource returns onomondo_sims.
@@ -57,7 +58,7 @@ func (d *SimsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			"1000 SIMs): labels, tags, activation, online state and network, and each SIM's data limit with its use in " +
 			"the current period. Its maps tie SIMs to usage reads: `ids_by_tag_name` with `onomondo_usage`'s `bytes_by_sim` " +
 			"gives a tag's usage for any month, and `data_limit` checks every SIM against its own limit without reading usage at all.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: mergeAttributes(map[string]schema.Attribute{
 			"online": schema.BoolAttribute{
 				MarkdownDescription: "Only SIMs that are online (`true`) or offline (`false`), sent as the API filter " +
 					"`filter[]=online:<value>`. Unset: both.",
@@ -120,7 +121,7 @@ func (d *SimsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 				MarkdownDescription: "Number of SIMs in `sims`.",
 				Computed:            true,
 			},
-		},
+		}, simLimitAttributes()),
 	}
 }
 
@@ -177,6 +178,7 @@ func (d *SimsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	m.SIMs = types.ListValueMust(simObjectType, elems)
 	m.SIMCount = types.Int64Value(int64(len(sims)))
 	m.IDsByTagName, m.IDsByTagID, m.LabelByID, m.IDByICCID = simMaps(sims)
+	m.simLimits = newSimLimits(sims, &resp.Diagnostics)
 	if n := countFunc(sims, func(s onomondo.SIM) bool { return s.ID == "" }); n > 0 {
 		resp.Diagnostics.AddWarning("SIMs without an id",
 			fmt.Sprintf("The API listed %d SIM(s) without an id. They are in sims, but in none of the maps keyed or valued by SIM id.", n))
@@ -275,12 +277,7 @@ func idLists(m map[string][]string) types.Map {
 	elems := make(map[string]attr.Value, len(m))
 	for k, ids := range m {
 		slices.SortFunc(ids, compareIDs)
-		ids = slices.Compact(ids)
-		vals := make([]attr.Value, len(ids))
-		for i, id := range ids {
-			vals[i] = types.StringValue(id)
-		}
-		elems[k] = types.ListValueMust(types.StringType, vals)
+		elems[k] = idList(slices.Compact(ids))
 	}
 	return types.MapValueMust(types.ListType{ElemType: types.StringType}, elems)
 }

@@ -269,19 +269,42 @@ func TestUsageDataSource_InvalidInputRefusedAtPlanTime(t *testing.T) {
 		{`time = "2025"` + "\n" + `max_records = 0`, `max_records.*at least 1`},
 		{`time = "2025"` + "\n" + `next_page = ""`, `next_page is empty`},
 		{`time = "2025"` + "\n" + `next_page = "abc"` + "\n" + `offset = 3`, `cannot be specified when`},
-		{`include_records = false`, `At least one of these attributes must be configured:\s+\[time,sim_id,country_code\]`},
+		{`include_records = false`, `At least one of these attributes must be configured:\s+\[time,since,sim_id,country_code\]`},
+		// Windows and tags: several reads, so no paging arguments; since
+		// replaces time; until needs since; an empty window.
+		{`time = "2025-03"` + "\n" + `since = "2025-03-01T00:00:00Z"`, `"time" cannot be specified when "since" is specified`},
+		{`since = "2025-03-01T00:00:00Z"` + "\n" + `offset = 3`, `offset cannot be combined with since: a window is read as one paged read per period`},
+		{`since = "2025-03-01T00:00:00Z"` + "\n" + `next_page = "abc"`, `next_page cannot be combined with since`},
+		{`since = "2025-03-01T00:00:00Z"` + "\n" + `max_records = 10`, `max_records cannot be combined with since`},
+		{`time = "2025-03"` + "\n" + `tag_names = ["production"]` + "\n" + `max_records = 10`, `max_records cannot be combined with tag_names`},
+		{`time = "2025-03"` + "\n" + `tag_ids = ["3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f"]` + "\n" + `offset = 1`, `offset cannot be combined with tag_ids`},
+		{`sim_id = "000012345"` + "\n" + `tag_names = ["production"]`, `"sim_id" cannot be specified when "tag_names" is specified`},
+		{`time = "2025-03"` + "\n" + `tag_names = []`, `tag_names set must contain at least 1 elements`},
+		{`time = "2025-03"` + "\n" + `tag_ids = ["production"]`, `"production" is not a tag id`},
+		{`time = "2025-03"` + "\n" + `until = "2025-03-02T00:00:00Z"`, `"since" must be specified when "until" is specified`},
+		{`since = "2025-03-01 00:00:00"`, `Invalid value for since`},
+		{`since = "2025-03-01T00:00:00"`, `Invalid value for since`},
+		{`since = "2025-03-02T00:00:00Z"` + "\n" + `until = "2025-03-02T00:00:00+01:00"`, `Empty time window`},
 	}
 	var steps []resource.TestStep
 	for _, tc := range cases {
 		steps = append(steps, resource.TestStep{
 			Config:      providerBlock(url) + "data \"onomondo_usage\" \"bad\" {\n" + tc.body + "\n}",
-			ExpectError: regexp.MustCompile(tc.want),
+			ExpectError: flatRegexp(tc.want),
 		})
 	}
 	steps = append(steps,
 		resource.TestStep{
 			Config:      providerBlock(url) + `data "onomondo_sim_usage" "bad" { sim_id = "1234567890" }`,
 			ExpectError: regexp.MustCompile(`neither a SIM id`),
+		},
+		resource.TestStep{
+			Config: providerBlock(url) + `data "onomondo_sim_usage" "bad" {
+  sim_id      = "000012345"
+  since       = "2025-03-01T00:00:00Z"
+  max_records = 5
+}`,
+			ExpectError: regexp.MustCompile(`max_records cannot be combined with since`),
 		},
 		resource.TestStep{
 			Config:      providerBlock(url) + `data "onomondo_tag_usage" "bad" { tag_id = "fleet-a" }`,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/onomondo/terraform-provider-onomondo/internal/onomondo"
+	"github.com/onomondo/terraform-provider-onomondo/internal/window"
 )
 
 // query is the client query of the shared arguments: the time and country
@@ -46,13 +48,19 @@ func (a UsageArgs) includeRecords() bool {
 }
 
 // withDefaults is a with the defaults of its optional+computed arguments
-// filled in, as they go into state.
-func (a UsageArgs) withDefaults() UsageArgs {
+// filled in, as they go into state: until is the end of the window w, or
+// null without a window (w nil).
+func (a UsageArgs) withDefaults(w *window.Window) UsageArgs {
 	if a.Limit.IsNull() || a.Limit.IsUnknown() {
 		a.Limit = types.Int64Value(defaultLimit)
 	}
 	if a.IncludeRecords.IsNull() || a.IncludeRecords.IsUnknown() {
 		a.IncludeRecords = types.BoolValue(true)
+	}
+	if w != nil {
+		a.WindowArgs = a.withUntil(*w)
+	} else {
+		a.Until = types.StringNull()
 	}
 	return a
 }
@@ -68,20 +76,45 @@ type usageRead struct {
 // readUsage is the one read of the usage data sources: it reads every page
 // of q, streaming the records into an aggregate (keeping them when keep is
 // set), and makes the shared results; kind names the data source in the
-// id. On error it returns nil with the diagnostics: nothing partial.
-func readUsage(ctx context.Context, client *onomondo.Client, kind string, q onomondo.UsageQuery, keep bool) (*usageRead, diag.Diagnostics) {
+// id. A scope narrows the read to a window or to the SIMs of some tags:
+// then it is one paged read per period (see scopedRead), summed into the
+// same aggregate. On error it returns nil with the diagnostics: nothing
+// partial.
+func readUsage(ctx context.Context, client *onomondo.Client, kind string, q onomondo.UsageQuery, keep bool, scope usageScope) (*usageRead, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	if client == nil {
 		notConfigured(&diags)
 		return nil, diags
 	}
-	agg := newUsageAggregate(keep)
-	res, err := client.ReadUsage(ctx, q, agg.add)
-	if err != nil {
+	return readUsageFrom(ctx, client, kind, q, keep, scope)
+}
+
+// readUsageFrom is readUsage on any usageClient.
+func readUsageFrom(ctx context.Context, c usageClient, kind string, q onomondo.UsageQuery, keep bool, scope usageScope) (*usageRead, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var agg *usageAggregate
+	var res onomondo.ReadResult
+	var err error
+	if scope.zero() {
+		agg = newUsageAggregate(keep)
+		res, err = c.ReadUsage(ctx, q, agg.add)
+	} else {
+		r := newScopedRead(c, q, keep, scope)
+		var notes diag.Diagnostics
+		notes, err = r.run(ctx)
+		diags.Append(notes...)
+		agg, res = r.agg, r.res
+	}
+	var unplaced *unplacedRecord
+	switch {
+	case errors.As(err, &unplaced):
+		diags.AddError(unplaced.summary, unplaced.detail)
+		return nil, diags
+	case err != nil:
 		addClientError(&diags, err)
 		return nil, diags
 	}
-	results, resDiags := usageResults(usageID(kind, q, keep), q, agg, res)
+	results, resDiags := usageResults(usageID(kind, q, keep, scope), q, agg, res)
 	diags.Append(resDiags...)
 	return &usageRead{agg: agg, res: res, results: results}, diags
 }
@@ -100,6 +133,7 @@ func usageResults(id string, q onomondo.UsageQuery, agg *usageAggregate, res ono
 		TotalBytes:         types.Int64Value(agg.total),
 		BytesByCountry:     int64Map(agg.byCountry),
 		BytesByNetworkType: int64Map(agg.byNetwork),
+		BytesByDay:         int64Map(agg.byDay),
 		Pagination: types.ObjectValueMust(paginationAttrTypes, map[string]attr.Value{
 			"has_more":  types.BoolValue(res.HasMore),
 			"next_page": next,
@@ -128,7 +162,7 @@ func usageResults(id string, q onomondo.UsageQuery, agg *usageAggregate, res ono
 }
 
 // usageID is a stable identifier of a read's arguments.
-func usageID(kind string, q onomondo.UsageQuery, keep bool) string {
+func usageID(kind string, q onomondo.UsageQuery, keep bool, scope usageScope) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s|%s|", kind, q.SIM)
 	for _, f := range q.Filters {
@@ -139,6 +173,12 @@ func usageID(kind string, q onomondo.UsageQuery, keep bool) string {
 		off = *q.Offset
 	}
 	fmt.Fprintf(h, "%d|%d|%s|%s|%d|%t", q.Limit, off, q.Group, q.NextPage, q.MaxRecords, keep)
+	if scope.window != nil {
+		fmt.Fprintf(h, "|window:%s", scope.window)
+	}
+	if scope.tags != nil {
+		fmt.Fprintf(h, "|tags:%q", scope.tags.keys)
+	}
 	return kind + "-" + hex.EncodeToString(h.Sum(nil))[:24]
 }
 

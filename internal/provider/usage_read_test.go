@@ -5,12 +5,14 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/onomondo/terraform-provider-onomondo/internal/onomondo"
+	"github.com/onomondo/terraform-provider-onomondo/internal/window"
 )
 
 func rec(sim, country, network string, bytes int64) onomondo.Record {
@@ -73,14 +75,14 @@ func fillFor(t *testing.T, agg *usageAggregate, res onomondo.ReadResult, q onomo
 
 func TestUsageArgsWithDefaultsLeavesItsReceiver(t *testing.T) {
 	args := UsageArgs{Limit: types.Int64Null(), IncludeRecords: types.BoolNull()}
-	got := args.withDefaults()
+	got := args.withDefaults(nil)
 	if got.Limit.ValueInt64() != 1000 || !got.IncludeRecords.ValueBool() {
 		t.Errorf("defaults not applied: %v %v", got.Limit, got.IncludeRecords)
 	}
 	if !args.Limit.IsNull() || !args.IncludeRecords.IsNull() {
 		t.Errorf("withDefaults changed its receiver: %v %v", args.Limit, args.IncludeRecords)
 	}
-	set := UsageArgs{Limit: types.Int64Value(5), IncludeRecords: types.BoolValue(false)}.withDefaults()
+	set := UsageArgs{Limit: types.Int64Value(5), IncludeRecords: types.BoolValue(false)}.withDefaults(nil)
 	if set.Limit.ValueInt64() != 5 || set.IncludeRecords.ValueBool() {
 		t.Errorf("defaults replaced set values: %v %v", set.Limit, set.IncludeRecords)
 	}
@@ -123,11 +125,21 @@ func TestUsageIDStable(t *testing.T) {
 	q := onomondo.UsageQuery{Filters: []onomondo.Filter{{Key: "time", Value: "2025"}}, Offset: &off}
 	off2 := int64(3)
 	q2 := onomondo.UsageQuery{Filters: []onomondo.Filter{{Key: "time", Value: "2025"}}, Offset: &off2}
-	if usageID("usage", q, true) != usageID("usage", q2, true) {
+	var none usageScope
+	if usageID("usage", q, true, none) != usageID("usage", q2, true, none) {
 		t.Error("same arguments, different ids")
 	}
-	if usageID("usage", q, true) == usageID("usage", q, false) || usageID("usage", q, true) == usageID("sim-usage", q, true) {
+	if usageID("usage", q, true, none) == usageID("usage", q, false, none) || usageID("usage", q, true, none) == usageID("sim-usage", q, true, none) {
 		t.Error("different arguments, same id")
+	}
+	w1, _ := window.New(time.Unix(0, 0), time.Unix(3600, 0))
+	w2, _ := window.New(time.Unix(0, 0), time.Unix(7200, 0))
+	if usageID("usage", q, true, usageScope{window: &w1}) == usageID("usage", q, true, usageScope{window: &w2}) ||
+		usageID("usage", q, true, usageScope{window: &w1}) == usageID("usage", q, true, none) {
+		t.Error("different windows, same id")
+	}
+	if usageID("usage", q, true, usageScope{tags: &tagSIMs{keys: []string{"a"}}}) == usageID("usage", q, true, usageScope{tags: &tagSIMs{keys: []string{"b"}}}) {
+		t.Error("different tags, same id")
 	}
 }
 

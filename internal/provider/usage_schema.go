@@ -21,6 +21,7 @@ type UsageArgs struct {
 	NextPage       types.String `tfsdk:"next_page"`
 	MaxRecords     types.Int64  `tfsdk:"max_records"`
 	IncludeRecords types.Bool   `tfsdk:"include_records"`
+	WindowArgs
 }
 
 // UsageResults are the read-only results both usage data sources share.
@@ -31,6 +32,7 @@ type UsageResults struct {
 	TotalBytes         types.Int64  `tfsdk:"total_bytes"`
 	BytesByCountry     types.Map    `tfsdk:"bytes_by_country"`
 	BytesByNetworkType types.Map    `tfsdk:"bytes_by_network_type"`
+	BytesByDay         types.Map    `tfsdk:"bytes_by_day"`
 	Pagination         types.Object `tfsdk:"pagination"`
 }
 
@@ -63,12 +65,12 @@ var paginationAttrTypes = map[string]attr.Type{
 // usageArgAttributes are the schema of UsageArgs. The endpoint's path names
 // the API endpoint in descriptions.
 func usageArgAttributes() map[string]schema.Attribute {
-	return map[string]schema.Attribute{
+	return mergeAttributes(windowArgAttributes("time"), map[string]schema.Attribute{
 		"time": schema.StringAttribute{
 			MarkdownDescription: "Usage period, sent as the API filter `time:<value>`: a year `YYYY`, a month `YYYY-MM` or a day " +
 				"`YYYY-MM-DD` (UTC), and a date that exists (`2024-02-30` is refused at plan time). For the current month in a CI " +
 				"plan use `formatdate(\"YYYY-MM\", plantimestamp())` (not `timestamp()`, which is unknown until apply: the read " +
-				"would be deferred and checks on it unknown in the plan).",
+				"would be deferred and checks on it unknown in the plan). For an exact span such as the last 24 hours use `since` instead.",
 			Optional:   true,
 			Validators: []validator.String{timeValidator()},
 		},
@@ -93,7 +95,8 @@ func usageArgAttributes() map[string]schema.Attribute {
 		},
 		"offset": schema.Int64Attribute{
 			MarkdownDescription: "API parameter `offset`: records to skip before the first one read, `0` or more. Sent on the first " +
-				"request only; later pages follow the API's cursor. Cannot be combined with `next_page`.",
+				"request only; later pages follow the API's cursor. Cannot be combined with `next_page`, nor with `since` (nor, on `onomondo_usage`, " +
+				"`tag_names`/`tag_ids`), which make several reads.",
 			Optional: true,
 			Validators: []validator.Int64{
 				int64validator.AtLeast(0),
@@ -103,14 +106,15 @@ func usageArgAttributes() map[string]schema.Attribute {
 		"next_page": schema.StringAttribute{
 			MarkdownDescription: "API parameter `next_page`: start reading at this cursor, taken from `pagination.next_page` of an " +
 				"earlier read with the same filters (for example one stopped by `max_records`). The read continues exactly there: " +
-				"nothing skipped, nothing counted twice.",
+				"nothing skipped, nothing counted twice. Cannot be combined with `since` (nor, on `onomondo_usage`, `tag_names`/`tag_ids`).",
 			Optional:   true,
 			Validators: []validator.String{cursorValidator()},
 		},
 		"max_records": schema.Int64Attribute{
 			MarkdownDescription: "Stop after this many records (`1` or more). Unset: every page is read. When the read stops early, " +
 				"the totals cover only the records read, a warning says so, and `pagination.next_page` is where a later read continues. " +
-				"Not an API parameter: the last page is requested with a smaller `limit` so reading stops exactly here.",
+				"Not an API parameter: the last page is requested with a smaller `limit` so reading stops exactly here. Cannot be " +
+				"combined with `since` (nor, on `onomondo_usage`, `tag_names`/`tag_ids`): their totals are always complete.",
 			Optional:   true,
 			Validators: []validator.Int64{int64validator.AtLeast(1)},
 		},
@@ -121,7 +125,7 @@ func usageArgAttributes() map[string]schema.Attribute {
 			Optional: true,
 			Computed: true,
 		},
-	}
+	})
 }
 
 // usageResultAttributes are the schema of UsageResults.
@@ -131,31 +135,25 @@ func usageResultAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Identifier of this read, stable for the same arguments.",
 			Computed:            true,
 		},
-		"records": schema.ListNestedAttribute{
-			MarkdownDescription: "Every record read, in the API's order; null when `include_records` is `false`. A field the API " +
-				"left out is null.",
-			Computed: true,
-			NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-				"time": schema.StringAttribute{Computed: true, MarkdownDescription: "Start of the record's period, " +
-					"RFC 3339 in UTC (`2025-03-01T07:45:00Z`), converted from the API's `YYYY-MM-DD HH:MM:SS`."},
-				"bill_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Billing record id (UUID)."},
-				"sim_id":       schema.StringAttribute{Computed: true, MarkdownDescription: "9-digit SIM id."},
-				"iccid":        schema.StringAttribute{Computed: true, MarkdownDescription: "ICCID of the SIM."},
-				"session_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Data session id (UUID)."},
-				"bytes":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Bytes used in this record (upload and download together)."},
-				"country_code": schema.StringAttribute{Computed: true, MarkdownDescription: "ISO 3166-1 alpha-2 country code, lower case."},
-				"network_type": schema.StringAttribute{Computed: true, MarkdownDescription: "Radio access technology, such as `4G` or `NB-IoT`."},
-				"mcc":          schema.StringAttribute{Computed: true, MarkdownDescription: "Mobile country code of the network (a string: leading zeros kept)."},
-				"mnc":          schema.StringAttribute{Computed: true, MarkdownDescription: "Mobile network code of the network (a string: `\"06\"` keeps its zero)."},
-			}},
-		},
+		"records": recordsAttribute("Every record counted, in the API's order (period by period for a window); null when "+
+			"`include_records` is `false`. With `since`, only the records that start inside the window. A field the API "+
+			"left out is null.", map[string]schema.Attribute{
+			"time": schema.StringAttribute{Computed: true, MarkdownDescription: "Start of the record's period, " +
+				"RFC 3339 in UTC (`2025-03-01T07:45:00Z`), converted from the API's `YYYY-MM-DD HH:MM:SS`."},
+			"bill_id":      schema.StringAttribute{Computed: true, MarkdownDescription: "Billing record id (UUID)."},
+			"session_id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Data session id (UUID)."},
+			"bytes":        schema.Int64Attribute{Computed: true, MarkdownDescription: "Bytes used in this record (upload and download together)."},
+			"country_code": schema.StringAttribute{Computed: true, MarkdownDescription: "ISO 3166-1 alpha-2 country code, lower case."},
+			"network_type": schema.StringAttribute{Computed: true, MarkdownDescription: "Radio access technology, such as `4G` or `NB-IoT`."},
+		}),
 		"record_count": schema.Int64Attribute{
-			MarkdownDescription: "Number of records read, across all pages.",
+			MarkdownDescription: "Number of records counted, across all pages (with `since`, those that start inside the window).",
 			Computed:            true,
 		},
 		"total_bytes": schema.Int64Attribute{
-			MarkdownDescription: "Sum of `bytes` over every record read, across all pages; the number to put thresholds on. " +
-				"Complete unless `max_records` stopped the read early (then a warning says so).",
+			MarkdownDescription: "Sum of `bytes` over every record counted, across all pages; the number to put thresholds on. " +
+				"With `since`, exactly the records that start in `[since, until)`. Complete unless `max_records` stopped the read " +
+				"early (then a warning says so).",
 			Computed: true,
 		},
 		"bytes_by_country": schema.MapAttribute{
@@ -168,6 +166,13 @@ func usageResultAttributes() map[string]schema.Attribute {
 			Computed:            true,
 			ElementType:         types.Int64Type,
 		},
+		"bytes_by_day": schema.MapAttribute{
+			MarkdownDescription: "Total bytes per UTC day of the records' start times (`\"2025-03-01\"`): the series to plot or " +
+				"project from. Days without usage have no entry. A record whose time cannot be read is under `\"unknown\"` (a " +
+				"window read refuses such a record instead), so the map adds up to `total_bytes`.",
+			Computed:    true,
+			ElementType: types.Int64Type,
+		},
 		"pagination": schema.SingleNestedAttribute{
 			MarkdownDescription: "Where reading stopped. After a complete read `has_more` is `false` and `next_page` is null; " +
 				"after a read stopped by `max_records`, `next_page` is the cursor to pass to a later read to continue exactly there.",
@@ -177,6 +182,27 @@ func usageResultAttributes() map[string]schema.Attribute {
 				"next_page": schema.StringAttribute{Computed: true, MarkdownDescription: "Cursor of the first record not read; null when none are left."},
 			},
 		},
+	}
+}
+
+// recordSIMAttributes are the attributes every kind of record has (usage
+// records and SMS): the SIM and the network.
+func recordSIMAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"sim_id": schema.StringAttribute{Computed: true, MarkdownDescription: "9-digit SIM id."},
+		"iccid":  schema.StringAttribute{Computed: true, MarkdownDescription: "ICCID of the SIM."},
+		"mcc":    schema.StringAttribute{Computed: true, MarkdownDescription: "Mobile country code of the network (a string: leading zeros kept)."},
+		"mnc":    schema.StringAttribute{Computed: true, MarkdownDescription: "Mobile network code of the network (a string: `\"06\"` keeps its zero)."},
+	}
+}
+
+// recordsAttribute is a computed list of records, each with the SIM
+// attributes and attrs.
+func recordsAttribute(description string, attrs map[string]schema.Attribute) schema.Attribute {
+	return schema.ListNestedAttribute{
+		MarkdownDescription: description,
+		Computed:            true,
+		NestedObject:        schema.NestedAttributeObject{Attributes: mergeAttributes(recordSIMAttributes(), attrs)},
 	}
 }
 

@@ -4,14 +4,13 @@
 data "onomondo_sims" "fleet" {}
 
 locals {
-  # A SIM without a limit has data_limit = null, and used can be null when
-  # the API does not report it. A conditional evaluates only the branch it
-  # picks, so the comparison never sees null (`&&` would evaluate both sides).
+  # A SIM without a limit has data_limit = null, and percent_used is null
+  # when the API does not report used. A conditional evaluates only the
+  # branch it picks, so the comparison never sees null (`&&` would evaluate
+  # both sides).
   over_90_percent = [
     for s in data.onomondo_sims.fleet.sims : s
-    if s.data_limit == null ? false : (
-      s.data_limit.used == null || s.data_limit.total == null ? false : s.data_limit.used > 0.9 * s.data_limit.total
-    )
+    if s.data_limit == null ? false : (s.data_limit.percent_used == null ? false : s.data_limit.percent_used > 90)
   ]
 }
 
@@ -27,5 +26,5 @@ check "sims_within_their_data_limit" {
 }
 
 output "sims_over_90_percent" {
-  value = { for s in local.over_90_percent : coalesce(s.label, s.id) => floor(100 * s.data_limit.used / s.data_limit.total) }
+  value = { for s in local.over_90_percent : coalesce(s.label, s.id) => floor(s.data_limit.percent_used) }
 }

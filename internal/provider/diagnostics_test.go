@@ -57,3 +57,17 @@ func TestClientWarningsBecomeWarningDiagnostics(t *testing.T) {
 		t.Fatalf("diagnostics %v", diags)
 	}
 }
+
+// TestBaseURLWithCredentialsNamesTheKeysPlace: the client refuses a base
+// URL with credentials in its words; the provider adds where the key goes.
+func TestBaseURLWithCredentialsNamesTheKeysPlace(t *testing.T) {
+	_, err := onomondo.ParseBaseURL("https://user:secret@api.onomondo.com")
+	if got := baseURLProblem(err); !strings.Contains(got, "must not contain credentials") ||
+		!strings.Contains(got, "set the key in api_key or the ONOMONDO_API_KEY environment variable") || strings.Contains(got, "secret") {
+		t.Errorf("baseURLProblem = %q", got)
+	}
+	_, err = onomondo.ParseBaseURL("ftp://api.onomondo.com")
+	if got := baseURLProblem(err); strings.Contains(got, "api_key") {
+		t.Errorf("a URL without credentials: %q", got)
+	}
+}

@@ -95,3 +95,33 @@ func TestReadsEndWithOneErrorAndNothingElse(t *testing.T) {
 		}
 	}
 }
+
+// answering is a client whose every request is answered 200 with body.
+func answering(t *testing.T, body string) *onomondo.Client {
+	t.Helper()
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(body))
+	}))
+	t.Cleanup(ts.Close)
+	c, err := onomondo.New(onomondo.Config{BaseURL: ts.URL, APIKey: testAPIKey, RateLimiter: onomondo.NewRateLimiter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestSIMReadsWarnAboutWhatTheyCannotMap: a SIM without an id is listed
+// but in none of the maps keyed by id, and a time in no known form is kept
+// as sent; each says so in a warning.
+func TestSIMReadsWarnAboutWhatTheyCannotMap(t *testing.T) {
+	diags, set := readDirect(t, NewSimsDataSource(), answering(t, `{"sims":[{"iccid":"89457387300000000421"},{"id":"000000042"}],"pagination":{"has_more":false}}`), nil)
+	if !set || diags.HasError() || diags.WarningsCount() != 1 || diags.Warnings()[0].Summary() != "SIMs without an id" {
+		t.Errorf("onomondo_sims: %v", diags)
+	}
+	diags, set = readDirect(t, NewSimDataSource(), answering(t, `{"id":"000000042","online_at":"yesterday"}`),
+		map[string]tftypes.Value{"sim_id": tftypes.NewValue(tftypes.String, "000000042")})
+	if !set || diags.HasError() || diags.WarningsCount() != 1 || diags.Warnings()[0].Summary() != "Some SIM times were not converted" {
+		t.Errorf("onomondo_sim: %v", diags)
+	}
+}

@@ -196,3 +196,37 @@ func TestKeyRedactedFromWarnings(t *testing.T) {
 		}
 	})
 }
+
+// TestKeyRedactedFromSMSReads: the SMS reads quote a message's id or SIM
+// shortened and redacted, and an error's endpoint (with the server's
+// cursor) is sealed like every other read's.
+func TestKeyRedactedFromSMSReads(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		h    func(w http.ResponseWriter, r *http.Request, n int)
+		want string
+	}{
+		{"a message of another SIM, its id quoted", func(w http.ResponseWriter, r *http.Request, n int) {
+			id := strings.Repeat("x", 70) + r.Header.Get("Authorization")
+			writeJSON(w, 200, `{"data":[{"id":"`+id+`","sim_id":"000000099","time":"2025-03-01T10:00:00Z"}],"pagination":{"count":1,"limit":1000,"offset":0,"total":1}}`)
+		}, `(id "` + strings.Repeat("x", 60) + `...")`},
+		{"a cursor quoted in a later error's endpoint", func(w http.ResponseWriter, r *http.Request, n int) {
+			if n == 1 {
+				writeJSON(w, 200, `{"data":[{"id":"m1","time":"2025-03-01T10:00:00Z"}],"pagination":{"has_more":true,"next_page":"c-`+r.Header.Get("Authorization")+`"}}`)
+				return
+			}
+			writeJSON(w, 400, `{"error":"invalid_next_page"}`)
+		}, "next_page=c-" + redactedMark},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
+				s := newMemServer(tc.h)
+				c, _ := s.client(t, func(c *Config) { c.MaxRetries = 0 })
+				_, err := c.ReadSMSDay(context.Background(), SMSQuery{SIM: "000000042", Day: "2025-03-01"}, func([]SMS) error { return nil }, func() {})
+				if err == nil || strings.Contains(err.Error(), testKey[:10]) || !strings.Contains(err.Error(), tc.want) {
+					t.Fatalf("err = %v, want %q and no part of the key", err, tc.want)
+				}
+			})
+		})
+	}
+}

@@ -30,10 +30,12 @@ type recordCheck struct {
 	near nearMisses
 }
 
-// period is one time filter: its value and its window in UTC.
+// period is one time filter: its value, its window in UTC, and the window's
+// ends in the API's time layout, which compare as strings do.
 type period struct {
-	name string
-	w    window.Window
+	name         string
+	w            window.Window
+	since, until string
 }
 
 // nearPeriod is how far outside a period a record may lie and be read as
@@ -49,7 +51,7 @@ func newRecordCheck(q UsageQuery) *recordCheck {
 		switch f.Key {
 		case "time":
 			if w, err := window.Period(f.Value); err == nil {
-				c.periods = append(c.periods, period{name: f.Value, w: w})
+				c.periods = append(c.periods, period{name: f.Value, w: w, since: w.Since.Format(apiTimeLayout), until: w.Until.Format(apiTimeLayout)})
 			}
 		case "country_code":
 			c.countries = append(c.countries, strings.ToLower(f.Value))
@@ -93,7 +95,7 @@ func (c *recordCheck) mismatch(r *Record, n, i int) string {
 			return fmt.Sprintf("is of the SIM with ICCID %q, but the usage of ICCID %q was asked for", r.ICCID, s)
 		}
 	}
-	if len(c.periods) == 0 || r.Time == "" {
+	if len(c.periods) == 0 || r.Time == "" || c.inEvery(r.Time) {
 		return ""
 	}
 	t, ok := recordTime(r.Time)
@@ -111,6 +113,21 @@ func (c *recordCheck) mismatch(r *Record, n, i int) string {
 		}
 	}
 	return ""
+}
+
+// inEvery reports whether s, a time in the API's layout, lies in every
+// period: most records do, and a string comparison tells without parsing.
+// (A time in another form is parsed by mismatch.)
+func (c *recordCheck) inEvery(s string) bool {
+	if len(s) != len(apiTimeLayout) || s[4] != '-' || s[10] != ' ' {
+		return false
+	}
+	for _, p := range c.periods {
+		if s < p.since || s >= p.until {
+			return false
+		}
+	}
+	return true
 }
 
 // outside is how far t lies outside w: 0 inside it; a time at w.Until is

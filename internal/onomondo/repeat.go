@@ -2,7 +2,9 @@ package onomondo
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 )
 
 // boundary counts a record once when the API repeats it at a page boundary.
@@ -23,7 +25,8 @@ import (
 type boundary struct {
 	prev  []Record       // the previous page, as received
 	spare []Record       // the page before that: its slice is reused
-	index map[Record]int // identity -> position in prev (1-based)
+	index map[uint64]int // hash of an identity -> position in prev (1-based)
+	h     maphash.Hash
 }
 
 // identity is the key two records are the same by (see boundary).
@@ -43,7 +46,8 @@ func (b *boundary) next(ctx context.Context, log Logger, n int, page []Record) (
 	cur := append(b.spare[:0], page...) // the page as received, before it is filtered in place
 	for i := range cur {
 		r := &cur[i]
-		if j, ok := b.index[identity(r)]; ok {
+		// A hash that matches is checked against the record itself.
+		if j, ok := b.index[b.hash(r)]; ok && identity(&b.prev[j-1]) == identity(r) {
 			if b.prev[j-1] != *r {
 				return nil, pagingError(n, fmt.Errorf("record %d of page %d has the bill_id, session_id, time and SIM of record %d of page %d but other values (bytes %d against %d): the API answered the same record two ways",
 					i+1, n, j, n-1, r.Bytes.Value, b.prev[j-1].Bytes.Value))
@@ -61,10 +65,28 @@ func (b *boundary) next(ctx context.Context, log Logger, n int, page []Record) (
 	b.spare, b.prev = b.prev, cur
 	clear(b.index)
 	if b.index == nil {
-		b.index = make(map[Record]int, len(cur))
+		b.index = make(map[uint64]int, len(cur))
 	}
 	for i := range cur {
-		b.index[identity(&cur[i])] = i + 1
+		b.index[b.hash(&cur[i])] = i + 1
 	}
 	return kept, nil
+}
+
+// hash is a hash of r's identity (see identity): its ids, time and SIM,
+// or, without ids, all of it.
+func (b *boundary) hash(r *Record) uint64 {
+	b.h.Reset()
+	fields := [...]string{r.BillID, r.SessionID, r.Time, r.SimID, r.ICCID, "", "", "", ""}
+	if r.BillID == "" && r.SessionID == "" {
+		fields[5], fields[6], fields[7], fields[8] = r.CountryCode, r.NetworkType, r.Network.MCC, r.Network.MNC
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(r.Bytes.Value))
+		_, _ = b.h.Write(n[:])
+	}
+	for _, f := range fields {
+		_, _ = b.h.WriteString(f)
+		_ = b.h.WriteByte(0)
+	}
+	return b.h.Sum64()
 }

@@ -29,14 +29,6 @@ type boundary struct {
 	h     maphash.Hash
 }
 
-// identity is the key two records are the same by (see boundary).
-func identity(r *Record) Record {
-	if r.BillID == "" && r.SessionID == "" {
-		return *r
-	}
-	return Record{BillID: r.BillID, SessionID: r.SessionID, Time: r.Time, SimID: r.SimID, ICCID: r.ICCID}
-}
-
 // next takes page (the records of page number n, as received), removes in
 // place the records that repeat one of the page before, and returns the
 // rest. Skipped repeats are logged at INFO, once per page.
@@ -74,8 +66,8 @@ func (b *boundary) next(ctx context.Context, log Logger, n int, page []Record) (
 	return kept, nil
 }
 
-// hash is a hash of r's identity (see identity): its ids, time and SIM,
-// or, without ids, all of it.
+// hash is a hash of what a record is the same by (see boundary): its
+// ids, time and SIM, or, without ids, all of it.
 func (b *boundary) hash(r *Record) uint64 {
 	b.h.Reset()
 	fields := [...]string{r.BillID, r.SessionID, r.Time, r.SimID, r.ICCID, "", "", "", ""}

@@ -183,6 +183,18 @@ row "rate limit: $rate_pages pages at 50 req / 2 s, elapsed vs ideal" \
   "$(fmt '%.3f' "$(m $r ratio)")" "<=" 1.15
 row "rate limit: 429s provoked" "$(m $r 429s)" "0" "-" "=" 0
 
+# 5. Fleet scale (BENCHMARKS.md, "Fleet scale"): the daily alarm of always-on
+# SIMs and the other routes to the same questions, planned by terraform
+# against the fake (go run ./internal/bench/fleet); it writes its summary
+# rows and its tables to $out. BENCH_FLEET_SIMS overrides the fleet sizes.
+fleet_sims="${BENCH_FLEET_SIMS:-100,1000,5000,20000}"
+[[ "$mode" == "short" ]] && fleet_sims="${BENCH_FLEET_SIMS:-100}"
+fleet_rows="$out/fleet-rows-$mode.txt"
+: >"$fleet_rows"
+step "5. fleet scale" \
+  go run ./internal/bench/fleet -repo "$REPO_ROOT" -sims "$fleet_sims" -rows "$fleet_rows" -table "$out/fleet-$mode.md"
+while IFS='|' read -r f v b ra op l; do row "$f" "$v" "$b" "$ra" "$op" "$l"; done <"$fleet_rows"
+
 summary="$out/summary-$mode.md"
 {
   echo "make bench ($mode mode), $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, $(go version | awk '{print $3}'), $(terraform version | head -n1)"

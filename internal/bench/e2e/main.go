@@ -120,28 +120,14 @@ func run() error {
 	if o.runs < 1 || o.records < 1 || o.baseline < 1 {
 		return errors.New("-runs, -records and -baseline-records must be at least 1")
 	}
-	root, err := filepath.Abs(o.root)
+	w, err := tfrun.NewWorkdir(o.root, o.workdir, "bench-e2e", o.keep)
 	if err != nil {
 		return err
 	}
-	if o.workdir == "" {
-		o.workdir = filepath.Join(root, ".build", "run", "bench-e2e")
-	}
-	if err := os.RemoveAll(o.workdir); err != nil {
-		return err
-	}
-	binDir := filepath.Join(o.workdir, "bin")
-	if err := os.MkdirAll(binDir, 0o755); err != nil {
-		return err
-	}
-	if !o.keep {
-		defer os.RemoveAll(o.workdir)
-	}
-
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		return fmt.Errorf("terraform is not on PATH: %w", err)
-	}
+	defer w.Done()
+	root := w.Root
+	o.workdir = w.Dir
+	binDir, tf := w.Bin, w.Terraform
 	tfVersion, _ := exec.Command(tf, "version").Output()
 	fmt.Printf("terraform: %s\n", firstLine(string(tfVersion)))
 

@@ -80,34 +80,21 @@ func run() error {
 	if !slices.Contains(o.sims, o.goalSIMs) {
 		o.goalSIMs = slices.Max(o.sims)
 	}
-	root, err := filepath.Abs(o.root)
+	w, err := tfrun.NewWorkdir(o.root, o.workdir, "bench-fleet", o.keep)
 	if err != nil {
 		return err
 	}
-	if o.workdir == "" {
-		o.workdir = filepath.Join(root, ".build", "run", "bench-fleet")
-	}
-	if err := os.RemoveAll(o.workdir); err != nil {
+	defer w.Done()
+	root := w.Root
+	if err := tfrun.BuildProvider(root, filepath.Join(w.Bin, "terraform-provider-onomondo")); err != nil {
 		return err
 	}
-	binDir := filepath.Join(o.workdir, "bin")
-	if err := os.MkdirAll(binDir, 0o755); err != nil {
+	tfrc := filepath.Join(w.Dir, "cli.tfrc")
+	if err := tfrun.WriteCLIConfig(tfrc, w.Bin); err != nil {
 		return err
 	}
-	if !o.keep {
-		defer os.RemoveAll(o.workdir)
-	}
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		return fmt.Errorf("terraform is not on PATH: %w", err)
-	}
-	if err := tfrun.BuildProvider(root, filepath.Join(binDir, "terraform-provider-onomondo")); err != nil {
-		return err
-	}
-	tfrc := filepath.Join(o.workdir, "cli.tfrc")
-	if err := tfrun.WriteCLIConfig(tfrc, binDir); err != nil {
-		return err
-	}
+	o.workdir = w.Dir
+	tf := w.Terraform
 
 	var results []result
 	for _, n := range o.sims {

@@ -33,57 +33,33 @@ provider "onomondo" {}
 
 var routes = []route{
 	{key: "alarm", question: "the daily alarm", name: "onomondo_sims + onomondo_usage (since -24h, group = \"hours\")", alarm: true,
-		config: func(*size) string { return header + alarmConfig }, check: checkAlarm},
+		config: func(*size) string { return alarmConfig }, check: checkAlarm},
 	{key: "month", question: "a fleet's month", name: "onomondo_usage, time = a 31-day month, on its last day (the route before used_bytes_total)",
 		config: func(z *size) string {
-			return header + fmt.Sprintf(`
-data "onomondo_usage" "month" {
-  time            = %q
-  include_records = false
-}
-`, z.month.Format("2006-01")) + usageOutputs("month")
+			return header + block("onomondo_usage", "month", "time", quote(z.month.Format("2006-01")), "include_records", "false") +
+				usageOutputs("month")
 		}, check: checkMonth},
 	{key: "day", question: "the last 24 hours", name: "onomondo_usage, since -24h, without group",
 		config: func(*size) string {
-			return header + `
-data "onomondo_usage" "last_24h" {
-  since           = timeadd(plantimestamp(), "-24h")
-  include_records = false
-}
-` + usageOutputs("last_24h")
+			return header + block("onomondo_usage", "last_24h", "since", `timeadd(plantimestamp(), "-24h")`, "include_records", "false") +
+				usageOutputs("last_24h")
 		}, check: checkDay},
 	{key: "tagmonth", question: "a tag's month", name: "onomondo_usage, tag_names, time = a 31-day month",
 		config: func(z *size) string {
-			return header + fmt.Sprintf(`
-data "onomondo_usage" "tag" {
-  time            = %q
-  tag_names       = [%q]
-  include_records = false
-}
-
-output "tag_bytes" {
-  value = data.onomondo_usage.tag.bytes_by_tag_name[%q]
-}
-`, z.month.Format("2006-01"), z.tag.Name, z.tag.Name)
+			return header + block("onomondo_usage", "tag", "time", quote(z.month.Format("2006-01")), "tag_names", "["+quote(z.tag.Name)+"]",
+				"include_records", "false") + outputBlocks("tag_bytes", "data.onomondo_usage.tag.bytes_by_tag_name["+quote(z.tag.Name)+"]")
 		}, check: checkTagMonth},
 	{key: "tagtotal", question: "a tag's month", name: "onomondo_tag_usage (one request, but no time filter: not the month)",
 		config: func(z *size) string {
-			return header + fmt.Sprintf(`
-data "onomondo_tag_usage" "tag" {
-  tag_id = %q
-}
-
-output "tag_bytes" {
-  value = data.onomondo_tag_usage.tag.total_bytes
-}
-`, z.tag.ID)
+			return header + block("onomondo_tag_usage", "tag", "tag_id", quote(z.tag.ID)) +
+				outputBlocks("tag_bytes", "data.onomondo_tag_usage.tag.total_bytes")
 		}, check: checkTagTotal},
 }
 
 // alarmConfig is the daily alarm as a user writes it: the fleet's
 // month-to-date and every SIM against its own data limit from the SIM list,
 // and the SIMs that ran away in the last 24 hours.
-const alarmConfig = `
+var alarmConfig = header + `
 # The SIM list: one request per 1000 SIMs. Each SIM's data limit with its
 # use this month, and the fleet's month-to-date.
 data "onomondo_sims" "fleet" {}
@@ -123,41 +99,34 @@ check "no_runaway_sims" {
     error_message = "${length(local.runaway)} SIM(s) used more than a tenth of their monthly limit in the last 24 hours."
   }
 }
+` + outputBlocks("month_to_date", "local.sims.used_bytes_total", "month_to_date_missing", "local.sims.used_bytes_missing_ids",
+	"alerting", "local.sims.alerting_ids", "blocked", "local.sims.blocked_ids", "over_90_percent", "local.over_90_percent",
+	"runaway", "local.runaway") + usageOutputs("last_24h")
 
-output "month_to_date" {
-  value = local.sims.used_bytes_total
-}
-
-output "month_to_date_missing" {
-  value = local.sims.used_bytes_missing_ids
-}
-
-output "alerting" {
-  value = local.sims.alerting_ids
-}
-
-output "blocked" {
-  value = local.sims.blocked_ids
-}
-
-output "over_90_percent" {
-  value = local.over_90_percent
+// block is a data source of type kind named name with the arguments args
+// (name, expression, name, expression, ...), aligned as terraform fmt does.
+func block(kind, name string, args ...string) string {
+	width := 0
+	for i := 0; i < len(args); i += 2 {
+		width = max(width, len(args[i]))
+	}
+	b := fmt.Sprintf("\ndata %q %q {\n", kind, name)
+	for i := 0; i < len(args); i += 2 {
+		b += fmt.Sprintf("  %-*s = %s\n", width, args[i], args[i+1])
+	}
+	return b + "}\n"
 }
 
-output "runaway" {
-  value = local.runaway
+// outputBlocks are output blocks of pairs (name, expression, ...).
+func outputBlocks(pairs ...string) string {
+	var b string
+	for i := 0; i < len(pairs); i += 2 {
+		b += fmt.Sprintf("\noutput %q {\n  value = %s\n}\n", pairs[i], pairs[i+1])
+	}
+	return b
 }
-` + `
-output "last_24h" {
-  value = {
-    since   = data.onomondo_usage.last_24h.since
-    until   = data.onomondo_usage.last_24h.until
-    total   = data.onomondo_usage.last_24h.total_bytes
-    records = data.onomondo_usage.last_24h.record_count
-    by_sim  = data.onomondo_usage.last_24h.bytes_by_sim
-  }
-}
-`
+
+func quote(s string) string { return fmt.Sprintf("%q", s) }
 
 // usageOutputs are the outputs of a usage read named name.
 func usageOutputs(name string) string {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 )
 
@@ -47,4 +48,45 @@ func CleanEnv() []string {
 		env = append(env, kv)
 	}
 	return env
+}
+
+// Workdir is a benchmark's working folder: Dir, made afresh, with Bin for
+// the provider's binary; the repository's absolute path; and the terraform
+// binary on PATH.
+type Workdir struct {
+	Root, Dir, Bin, Terraform string
+	keep                      bool
+}
+
+// Done removes the working folder, unless it is to be kept.
+func (w Workdir) Done() {
+	if !w.keep {
+		_ = os.RemoveAll(w.Dir)
+	}
+}
+
+// NewWorkdir makes dir afresh (default <repo>/.build/run/<name>) with a
+// bin folder, and finds terraform. Done removes the folder unless keep.
+func NewWorkdir(repo, dir, name string, keep bool) (Workdir, error) {
+	root, err := filepath.Abs(repo)
+	if err != nil {
+		return Workdir{}, err
+	}
+	w := Workdir{Root: root, Dir: dir, keep: keep}
+	if w.Dir == "" {
+		w.Dir = filepath.Join(root, ".build", "run", name)
+	}
+	w.Bin = filepath.Join(w.Dir, "bin")
+	if err := os.RemoveAll(w.Dir); err != nil {
+		return w, err
+	}
+	if err := os.MkdirAll(w.Bin, 0o755); err != nil {
+		return w, err
+	}
+	tf, err := exec.LookPath("terraform")
+	if err != nil {
+		return w, fmt.Errorf("terraform is not on PATH: %w", err)
+	}
+	w.Terraform = tf
+	return w, nil
 }

@@ -137,20 +137,19 @@ func dataLimits(f *fakeapi.Fleet, end time.Time) limits {
 	return l
 }
 
-// runaway are the SIMs that used more than a tenth of their monthly limit
-// (defaultLimit without one) in byID, sorted.
-func runaway(byID map[string]int64, limitByID map[string]int64) []string {
-	var out []string
+// runaway are the SIMs of byID that used more than a tenth of their
+// monthly limit (defaultLimit without one), with their bytes.
+func runaway(byID map[string]int64, limitByID map[string]int64) map[string]int64 {
+	out := map[string]int64{}
 	for id, b := range byID {
 		limit, ok := limitByID[id]
 		if !ok {
 			limit = defaultLimit
 		}
 		if b*10 > limit {
-			out = append(out, id)
+			out[id] = b
 		}
 	}
-	slices.Sort(out)
 	return out
 }
 

@@ -89,6 +89,13 @@ func run() error {
 	if err := tfrun.BuildProvider(root, filepath.Join(w.Bin, "terraform-provider-onomondo")); err != nil {
 		return err
 	}
+	for _, f := range []string{"main.tf", "daily_alarm.tf"} {
+		b, err := os.ReadFile(filepath.Join(root, alarmExample, f))
+		if err != nil {
+			return err
+		}
+		alarmConfig += string(b) + "\n"
+	}
 	tfrc := filepath.Join(w.Dir, "cli.tfrc")
 	if err := tfrun.WriteCLIConfig(tfrc, w.Bin); err != nil {
 		return err
@@ -239,7 +246,7 @@ func (z *size) plan(r route, tf, tfrc, dir string) (result, error) {
 	if err != nil {
 		return res, err
 	}
-	out, err := readOutputs(show)
+	out, err := readPlan(show)
 	if err != nil {
 		return res, err
 	}

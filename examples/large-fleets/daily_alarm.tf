@@ -35,29 +35,25 @@ locals {
   ])
 }
 
-# used_bytes_total counts the SIMs whose monthly limit reports its use.
-check "month_to_date_complete" {
+# The month-to-date: complete (used_bytes_total counts the SIMs whose
+# monthly limit reports its use), and within the budget.
+check "month_to_date" {
   assert {
     condition     = length(local.sims.used_bytes_missing_ids) == 0
     error_message = "${length(local.sims.used_bytes_missing_ids)} SIM(s) report no monthly use (no limit, another period, or used null): the month-to-date leaves them out."
   }
-}
-
-check "fleet_budget" {
   assert {
     condition     = local.sims.used_bytes_total <= local.fleet_budget
     error_message = "The fleet used ${provider::onomondo::format_bytes(local.sims.used_bytes_total, "si")} this month, more than its budget of ${provider::onomondo::format_bytes(local.fleet_budget, "si")}."
   }
 }
 
-check "sims_within_their_limits" {
+# Each SIM: within its own limit this month, and no runaway in a day.
+check "each_sim" {
   assert {
     condition     = length(local.sims.alerting_ids) + length(local.sims.blocked_ids) == 0
     error_message = "${length(local.sims.alerting_ids)} SIM(s) at their alert level and ${length(local.sims.blocked_ids)} blocked at their limit this month."
   }
-}
-
-check "no_runaway_sims" {
   assert {
     condition     = length(local.runaway) == 0
     error_message = "${length(local.runaway)} SIM(s) used more than a tenth of their monthly limit in the last 24 hours."

@@ -1,15 +1,11 @@
-# A daily usage alarm for a large fleet, run as a scheduled CI plan:
-#   terraform plan -detailed-exitcode -out=plan.out
+# A daily usage alarm for a large fleet, run as a scheduled CI plan
+# (terraform plan -detailed-exitcode -out=plan.out). Provider functions
+# need Terraform 1.8 or later; the API key comes from ONOMONDO_API_KEY.
 terraform {
-  # Provider functions (provider::onomondo::...) need Terraform 1.8 or later.
   required_version = ">= 1.8"
-
   required_providers {
-    onomondo = {
-      source = "onomondo/onomondo"
-    }
+    onomondo = { source = "onomondo/onomondo" }
   }
 }
 
-# The API key comes from the ONOMONDO_API_KEY environment variable.
 provider "onomondo" {}

@@ -20,13 +20,18 @@ data "onomondo_usage" "last_24h" {
 locals {
   sims         = data.onomondo_sims.fleet
   fleet_budget = provider::onomondo::parse_bytes("5 TB")
-  limit_by_id  = { for s in local.sims.sims : s.id => s.data_limit.total if s.data_limit != null }
+  # With thousands of SIMs, keep function calls out of the for expressions
+  # below: a provider function is a round trip to the provider per call, and
+  # lookup(map, ...) costs the size of the map per call (a for expression
+  # over every SIM then takes minutes). An index, map[key], costs nothing.
+  no_limit    = provider::onomondo::parse_bytes("1 GB")
+  limit_by_id = { for s in local.sims.sims : s.id => s.data_limit.total if s.data_limit != null }
   # A SIM runs away when it used a tenth of its monthly limit in a day, three
-  # times the pace that would reach the limit at the month's end (1 GB for a
-  # SIM without a limit).
+  # times the pace that would reach the limit at the month's end (no_limit
+  # for a SIM without one).
   runaway = {
     for id, b in data.onomondo_usage.last_24h.bytes_by_sim : id => b
-    if b * 10 > lookup(local.limit_by_id, id, provider::onomondo::parse_bytes("1 GB"))
+    if b * 10 > try(local.limit_by_id[id], local.no_limit)
   }
   # percent_used is null without a limit or without a reported use.
   over_90_percent = sort([

@@ -15,6 +15,10 @@ import (
 // Generate docs/ from the schema, examples/ and templates/ (make generate).
 //go:generate go tool tfplugindocs generate --provider-name onomondo
 
+// protocolVersion is the plugin protocol served; terraform-registry-manifest.json
+// declares it to the registries (TestRegistryManifest).
+const protocolVersion = 6
+
 // version is set at build time by -ldflags "-X main.version=...".
 var version = "dev"
 
@@ -26,7 +30,7 @@ func main() {
 	opts := providerserver.ServeOpts{
 		Address:         "registry.terraform.io/onomondo/onomondo",
 		Debug:           debug,
-		ProtocolVersion: 6,
+		ProtocolVersion: protocolVersion,
 	}
 	if err := providerserver.Serve(context.Background(), provider.New(version), opts); err != nil {
 		log.Fatal(err.Error())

@@ -13,7 +13,9 @@
 #    release 0.0.1, under registry.terraform.io and registry.opentofu.org),
 #    which a CLI configuration offers to `terraform init` in place of the
 #    registry: the guides' own `terraform init` then runs as written;
-#  - the fake Onomondo API on loopback, started once;
+#  - the fake Onomondo API on loopback, started once, and a second one
+#    whose SIMs' data limits count a month without usage (so that no SIM is
+#    at its own limit, for the case "under the limits");
 #  - the CI files the guide shows (examples/usage-alarm/ci): both parse as
 #    YAML and run the gate as the guide says; actionlint on the workflow.
 #
@@ -22,9 +24,11 @@
 # names them instead):
 #  1. The usage alarm (examples/usage-alarm), initialised with the guide's
 #     own `terraform init`, through its gate usage-alarm.sh (TF_CLI set to
-#     the CLI) in seven cases: under the limits, over them, over the hard
+#     the CLI) in nine cases: under the limits, over them, over the hard
 #     limit, a wrong API key, a read deferred to apply by timestamp(),
-#     nothing read (a month without usage), and a month not begun. For each
+#     nothing read (a month without usage), a month not begun, a window
+#     not begun, and with the SMS alarm of examples/sms-alarm beside it, as
+#     the guide says. For each
 #     case the gate's exit code, the policy's exact set of deny messages on
 #     the plan JSON the CLI wrote (with the same limits file), the exit code
 #     of the guide's `opa eval --fail-defined`, and for three cases the
@@ -92,9 +96,10 @@ add_time() {
 }
 
 root="$(workdir guides)"
-fake_pid=""
+fake_pids=()
 cleanup() {
-  if [[ -n "$fake_pid" ]]; then kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; fi
+  local pid
+  for pid in "${fake_pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   if [[ "${GUIDES_KEEP:-}" != "1" ]]; then rm -rf "$root"; fi
 }
 trap cleanup EXIT
@@ -120,11 +125,8 @@ github_ok="$("$opa" eval -f raw -i "$ci/github-actions.yml" \
   fail "examples/usage-alarm/ci/github-actions.yml does not parse"
 [[ "$github_ok" == "true" ]] || fail "github-actions.yml: job usage-alarm must run ./usage-alarm.sh on a schedule with ONOMONDO_API_KEY from secrets"
 bash -n "$REPO_ROOT/examples/usage-alarm/usage-alarm.sh" || fail "usage-alarm.sh: bash -n"
-if [[ -f "$REPO_ROOT/scripts/actionlint.sh" ]]; then
-  bash "$REPO_ROOT/scripts/actionlint.sh" examples/usage-alarm/ci/github-actions.yml || fail "actionlint examples/usage-alarm/ci/github-actions.yml"
-else
-  log "scripts/actionlint.sh not in this tree: the GitHub workflow was only parsed, not linted"
-fi
+(cd "$REPO_ROOT" && "$(bash scripts/tools.sh actionlint)" examples/usage-alarm/ci/github-actions.yml) ||
+  fail "actionlint examples/usage-alarm/ci/github-actions.yml"
 
 # --- Once: the provider as a release in a filesystem mirror ---------------
 # 0.0.1, not the build's 0.0.0-dev: without a version constraint, init
@@ -154,20 +156,33 @@ disable_checkpoint = true
 EOF
 
 # --- Once: the fake API ----------------------------------------------------
-"$REPO_ROOT/bin/onomondo-fake-api" -listen 127.0.0.1:0 -url-file "$root/fake-url" 2>"$root/fake-api.log" &
-fake_pid=$!
-for _ in $(seq 1 100); do [[ -s "$root/fake-url" ]] && break; sleep 0.1; done
-[[ -s "$root/fake-url" ]] || { log "the fake API did not start:"; cat "$root/fake-api.log" >&2; exit 1; }
-ONOMONDO_BASE_URL="$(cat "$root/fake-url")"
+# start_fake NAME [ARGS...] starts a fake API that logs to $root/NAME.log
+# and writes its base URL to $root/NAME-url.
+start_fake() {
+  local name="$1"
+  shift
+  "$REPO_ROOT/bin/onomondo-fake-api" -listen 127.0.0.1:0 -url-file "$root/$name-url" "$@" 2>"$root/$name.log" &
+  fake_pids+=("$!")
+  for _ in $(seq 1 100); do [[ -s "$root/$name-url" ]] && break; sleep 0.1; done
+  [[ -s "$root/$name-url" ]] || { log "the fake API did not start:"; cat "$root/$name.log" >&2; exit 1; }
+}
+fake_pids=()
+start_fake fake-api
+ONOMONDO_BASE_URL="$(cat "$root/fake-api-url")"
 export ONOMONDO_BASE_URL
+# The same fleet, with data limits counting May 2025, which has no usage:
+# no SIM is at its own limit.
+start_fake fake-api-no-sim-at-limit -period 2025-05
+no_sim_at_limit_url="$(cat "$root/fake-api-no-sim-at-limit-url")"
 fake_key="onok_demo.fakeapikey" # the fake API's demo key, not a real one
 export TF_CLI_CONFIG_FILE="$root/mirror.tfrc"
 log "fake Onomondo API at $ONOMONDO_BASE_URL"
 
-# limits WARNING_AND_HARD... prints a limits file: per SIM, fleet warning,
+# limits PER_SIM PER_SIM_24H WARNING HARD prints a limits file: per SIM in
+# the month, per SIM in 24 hours, fleet warning,
 # fleet hard limit, in bytes.
 limits() {
-  printf '{"onomondo_limits": {"per_sim_bytes": %s, "fleet_warning_bytes": %s, "fleet_bytes": %s}}\n' "$1" "$2" "$3"
+  printf '{"onomondo_limits": {"per_sim_bytes": %s, "per_sim_24h_bytes": %s, "fleet_warning_bytes": %s, "fleet_bytes": %s}}\n' "$1" "$2" "$3" "$4"
 }
 
 # --- The guides' commands ----------------------------------------------------
@@ -265,11 +280,16 @@ run_pass() {
   guide_cmd usage-alarms-in-ci 0 "terraform init"
 
   # 1. The cases through the gate.
-  run_case under "$fake_key" 0 "$(limits 1000000000 3000000000 4000000000)" -var month=2025-03 </dev/null
+  # Under every limit, on a fake whose SIMs' data limits count a month
+  # without usage, so that no SIM is at its own limit either.
+  ONOMONDO_BASE_URL="$no_sim_at_limit_url" \
+    run_case under "$fake_key" 0 "$(limits 1000000000 1000000000 3000000000 4000000000)" -var month=2025-03 </dev/null
 
-  # Over the per-SIM limit and the warning level: the checks warn (exit 3),
-  # the policy names every SIM over its limit and every failed check.
-  run_case over "$fake_key" 3 "$(limits 100000000 2000000000 4000000000)" -var month=2025-03 <<'EOF'
+  # Over the per-SIM limit, the 24-hour limit (in March's last 24 hours)
+  # and the warning level, with SIMs at their own data limit: the checks
+  # warn (exit 3), the policy names every SIM over its limit and every
+  # failed check.
+  run_case over "$fake_key" 3 "$(limits 100000000 10000000 2000000000 4000000000)" -var month=2025-03 <<'EOF'
 SIM 000006082 used 342.79 MB in 2025-03 (module.usage.data.onomondo_usage.fleet), over the per-SIM limit of 100.00 MB
 SIM 000006204 used 716.02 MB in 2025-03 (module.usage.data.onomondo_usage.fleet), over the per-SIM limit of 100.00 MB
 SIM 000006413 used 412.00 MB in 2025-03 (module.usage.data.onomondo_usage.fleet), over the per-SIM limit of 100.00 MB
@@ -278,13 +298,16 @@ SIM 000006624 used 226.80 MB in 2025-03 (module.usage.data.onomondo_usage.fleet)
 SIM 000006793 used 247.37 MB in 2025-03 (module.usage.data.onomondo_usage.fleet), over the per-SIM limit of 100.00 MB
 module.usage.check.fleet_budget failed: The fleet used 2.84 GB in 2025-03, over 2.00 GB (the warning level).
 module.usage.check.per_sim_limit failed: SIMs over 100.00 MB in 2025-03: 000006082 (342.79 MB), 000006204 (716.02 MB), 000006413 (412.00 MB), 000006527 (216.76 MB), 000006624 (226.80 MB), 000006793 (247.37 MB).
+module.usage.check.runaway_sims failed: SIMs over 10.00 MB in the 24 hours to 2025-04-01T00:00:00Z: 000006204 (23.38 MB), 000006413 (10.55 MB), 000006527 (14.84 MB), 000006624 (13.12 MB).
+module.usage.check.sims_within_their_own_limit failed: SIMs at their own data limit: gateway-03 (blocked), 000006204 (blocked), gateway-30 (blocked), tracker-46 (blocked), gateway-01 (alert), router-13 (alert).
 EOF
 
   # Over the hard limit: the output precondition fails the plan (exit 1),
   # and every check still reports its own result (a postcondition on the
   # data source would have left them unknown).
-  run_case hard-stop "$fake_key" 1 "$(limits 1000000000 2000000000 2500000000)" -var month=2025-03 <<'EOF'
+  run_case hard-stop "$fake_key" 1 "$(limits 1000000000 1000000000 2000000000 2500000000)" -var month=2025-03 <<'EOF'
 module.usage.check.fleet_budget failed: The fleet used 2.84 GB in 2025-03, over 2.00 GB (the warning level).
+module.usage.check.sims_within_their_own_limit failed: SIMs at their own data limit: gateway-03 (blocked), 000006204 (blocked), gateway-30 (blocked), tracker-46 (blocked), gateway-01 (alert), router-13 (alert).
 module.usage.output.fleet_total_bytes failed: The fleet used 2.84 GB in 2025-03, over the hard limit of 2.50 GB.
 the fleet used 2.84 GB in 2025-03 (module.usage.data.onomondo_usage.fleet), over the fleet limit of 2.50 GB
 the plan errored: Terraform could not finish it (a failed API read, a failed condition or an invalid argument), so its usage and checks are incomplete; see the errors terraform plan printed
@@ -296,30 +319,64 @@ EOF
   run_case wrong-key "onok_wrong.key" 1 "" -var month=2025-03 <<'EOF'
 module.usage.check.fleet_budget was not evaluated (unknown)
 module.usage.check.fleet_pace was not evaluated (unknown)
+module.usage.check.last_24h_was_read was not evaluated (unknown)
 module.usage.check.per_sim_limit was not evaluated (unknown)
+module.usage.check.runaway_sims was not evaluated (unknown)
+module.usage.check.sims_within_their_own_limit was not evaluated (unknown)
 module.usage.check.usage_was_read was not evaluated (unknown)
 module.usage.output.fleet_total_bytes was not evaluated (unknown)
 the plan errored: Terraform could not finish it (a failed API read, a failed condition or an invalid argument), so its usage and checks are incomplete; see the errors terraform plan printed
 EOF
 
   # Nothing read: a month the API has no usage for (the fake's fleet starts
-  # in 2025-01). Every limit holds, trivially; the gate says "nothing was
-  # read" (exit 4) and the policy says so in its own words.
+  # in 2025-01), nor for its last 24 hours. Every limit holds, trivially;
+  # the gate says "nothing was read" (exit 4) and the policy says so in its
+  # own words, for the month and for the window.
   run_case nothing-read "$fake_key" 4 "" -var month=2024-12 <<'EOF'
+module.usage.check.last_24h_was_read failed: Nothing was read from 2024-12-31T00:00:00Z to 2025-01-01T00:00:00Z: the API returned no usage record of the fleet in those 24 hours. That is not "no runaway SIM": the fleet was silent for a whole day, or the API key sees none of its SIMs.
+module.usage.check.sims_within_their_own_limit failed: SIMs at their own data limit: gateway-03 (blocked), 000006204 (blocked), gateway-30 (blocked), tracker-46 (blocked), gateway-01 (alert), router-13 (alert).
 module.usage.check.usage_was_read failed: Nothing was read for 2024-12: the API returned no usage record of the fleet in that month. That is not "under the limit": check the month, and that the API key sees the fleet's SIMs.
 module.usage.data.onomondo_usage.fleet read nothing for 2024-12: the fleet has no usage record in it, which is not under the limit (a wrong month, or an API key that sees none of the fleet's SIMs)
+module.usage.data.onomondo_usage.last_24h read nothing in the window from 2024-12-31T00:00:00Z to 2025-01-01T00:00:00Z: the fleet has no usage record in it, which is not under the limit (a fleet silent for the whole window, or an API key that sees none of the fleet's SIMs)
 EOF
+  gate_said nothing-read "usage alarm: nothing was read: module.usage.data.onomondo_usage.last_24h read no usage record of the fleet in the window from 2024-12-31T00:00:00Z to 2025-01-01T00:00:00Z"
 
-  # A month not begun is nothing read too, said as such (@AT@: the plan's
-  # timestamp).
+  # A month not begun is nothing read too, said as such; its last 24 hours
+  # are those up to the plan, in which the fake has no usage either (@AT@:
+  # the plan's timestamp, @SINCE@ 24 hours before it).
   run_case not-begun "$fake_key" 4 "" -var month=2099-12 <<'EOF'
+module.usage.check.last_24h_was_read failed: Nothing was read from @SINCE@ to @AT@: the API returned no usage record of the fleet in those 24 hours. That is not "no runaway SIM": the fleet was silent for a whole day, or the API key sees none of its SIMs.
+module.usage.check.sims_within_their_own_limit failed: SIMs at their own data limit: gateway-03 (blocked), 000006204 (blocked), gateway-30 (blocked), tracker-46 (blocked), gateway-01 (alert), router-13 (alert).
 module.usage.check.usage_was_read failed: Nothing was read for 2099-12: the month has not begun at @AT@, so it has no usage yet.
 module.usage.data.onomondo_usage.fleet read nothing: 2099-12 has not begun at @AT@, the time of the plan
+module.usage.data.onomondo_usage.last_24h read nothing in the window from @SINCE@ to @AT@: the fleet has no usage record in it, which is not under the limit (a fleet silent for the whole window, or an API key that sees none of the fleet's SIMs)
 EOF
 
-  # timestamp() instead of plantimestamp(): the read moves to apply, the
-  # plan succeeds having read nothing; the gate and the policy refuse it.
-  # (An override file replaces the module's month in this copy only.)
+  # A window not begun: the last 24 hours' read moved to start an hour
+  # after the plan, written at -05:00 so that its text sorts before the
+  # plan's time (an override file in this copy only): the gate and the
+  # policy must compare instants, not strings. The month was read; the
+  # window read nothing, which the gate, the policy and the module's check
+  # each say in their own words.
+  local w_since w_until
+  w_since="$(TZ=Etc/GMT+5 date -d '+1 hour' +%Y-%m-%dT%H:%M:%S-05:00)"
+  w_until="$(date -u -d '+25 hours' +%Y-%m-%dT%H:%M:%SZ)"
+  printf 'data "onomondo_usage" "last_24h" {\n  since = "%s"\n  until = "%s"\n}\n' "$w_since" "$w_until" \
+    >"$dir/modules/monthly-usage/zz_window_override.tf"
+  run_case window-not-begun "$fake_key" 4 "" -var month=2025-03 <<EOF
+SIM 000006204 used 716.02 MB in 2025-03 (module.usage.data.onomondo_usage.fleet), over the per-SIM limit of 500.00 MB
+module.usage.check.last_24h_was_read failed: Nothing was read from $w_since to $w_until: the API returned no usage record of the fleet in those 24 hours. That is not "no runaway SIM": the fleet was silent for a whole day, or the API key sees none of its SIMs.
+module.usage.check.per_sim_limit failed: SIMs over 500.00 MB in 2025-03: 000006204 (716.02 MB).
+module.usage.check.sims_within_their_own_limit failed: SIMs at their own data limit: gateway-03 (blocked), 000006204 (blocked), gateway-30 (blocked), tracker-46 (blocked), gateway-01 (alert), router-13 (alert).
+module.usage.data.onomondo_usage.last_24h read nothing: the window from $w_since to $w_until has not begun at @AT@, the time of the plan
+EOF
+  gate_said window-not-begun "usage alarm: nothing was read: module.usage.data.onomondo_usage.last_24h read nothing: the window from $w_since to $w_until has not begun at @AT@"
+  rm -f "$dir/modules/monthly-usage/zz_window_override.tf"
+
+  # timestamp() instead of plantimestamp(): the reads of the month and of
+  # its last 24 hours move to apply, the plan succeeds having read no usage;
+  # the gate and the policy refuse it. (An override file replaces the
+  # module's month in this copy only.)
   cat >"$dir/zz_timestamp_override.tf" <<'EOF'
 module "usage" {
   month = formatdate("YYYY-MM", timestamp())
@@ -330,16 +387,34 @@ EOF
   run_case deferred "$fake_key" 1 "" <<'EOF'
 module.usage.check.fleet_budget was not evaluated (unknown)
 module.usage.check.fleet_pace was not evaluated (unknown)
+module.usage.check.last_24h_was_read was not evaluated (unknown)
 module.usage.check.per_sim_limit was not evaluated (unknown)
+module.usage.check.runaway_sims was not evaluated (unknown)
+module.usage.check.sims_within_their_own_limit failed: SIMs at their own data limit: gateway-03 (blocked), 000006204 (blocked), gateway-30 (blocked), tracker-46 (blocked), gateway-01 (alert), router-13 (alert).
 module.usage.check.usage_was_read was not evaluated (unknown)
 module.usage.data.onomondo_usage.fleet is read only at apply (read_because_config_unknown): this plan holds none of its usage; for the current month use formatdate("YYYY-MM", plantimestamp()), not timestamp()
+module.usage.data.onomondo_usage.last_24h is read only at apply (read_because_config_unknown): this plan holds none of its usage; for the current month use formatdate("YYYY-MM", plantimestamp()), not timestamp()
 module.usage.output.fleet_total_bytes was not evaluated (unknown)
 module.usage.var.month was not evaluated (unknown)
 EOF
   if [[ "$(grep -c ' /usage' "$root/fake-api.log" || true)" != "$before" ]]; then
-    fail "[$cli_kind] case deferred: the plan sent usage requests, so the read was not deferred"
+    fail "[$cli_kind] case deferred: the plan sent usage requests, so the reads were not deferred"
   fi
   rm -f "$dir/zz_timestamp_override.tf"
+
+  # The SMS alarm beside the alarm's main.tf, as the guide says: March 2025
+  # warns as with the shipped limits alone, and the SMS of today and of
+  # this month (the fake has none now) pass.
+  cp "$REPO_ROOT/examples/sms-alarm/sms.tf" "$dir/sms.tf"
+  run_case with-sms "$fake_key" 3 "" -var month=2025-03 <<'EOF'
+SIM 000006204 used 716.02 MB in 2025-03 (module.usage.data.onomondo_usage.fleet), over the per-SIM limit of 500.00 MB
+module.usage.check.per_sim_limit failed: SIMs over 500.00 MB in 2025-03: 000006204 (716.02 MB).
+module.usage.check.sims_within_their_own_limit failed: SIMs at their own data limit: gateway-03 (blocked), 000006204 (blocked), gateway-30 (blocked), tracker-46 (blocked), gateway-01 (alert), router-13 (alert).
+EOF
+  if ! jq -e '.planned_values.outputs.sms_failed_percent.value == "0.0" and .planned_values.outputs.sims_in_an_sms_loop.value == {}' "$dir/with-sms.plan.json" >/dev/null; then
+    fail "[$cli_kind] case with-sms: the plan holds no SMS alarm outputs"
+  fi
+  rm -f "$dir/sms.tf"
 
   # 2. The guides' commands as written. The CI guide: the alarm this month
   # (the fake has no usage now: nothing read, exit 4) and in March 2025
@@ -356,7 +431,7 @@ EOF
   # `opa eval` on that plan and on the plans of the wrong-key and
   # nothing-read cases (the same plans the guide's commands would write,
   # already written above).
-  limits 100000000 2000000000 4000000000 >limits.json
+  limits 100000000 10000000 2000000000 4000000000 >limits.json
   rm -f plan.out plan.json
   TF_VAR_month=2025-03 guide_cmd policy-as-code-with-opa 0 "terraform plan -out=plan.out"
   guide_cmd policy-as-code-with-opa 0 "terraform show -json plan.out > plan.json"
@@ -381,9 +456,9 @@ EOF
   guide_cmd testing-your-thresholds 0 "terraform test"
   if [[ "$cli_kind" == terraform ]]; then
     guide_output testing-your-thresholds terraform-test
-  elif ! grep -qx 'Success! 9 passed, 0 failed.' <<<"$last_out"; then
+  elif ! grep -qx 'Success! 11 passed, 0 failed.' <<<"$last_out"; then
     printf '%s\n' "$last_out" >&2
-    fail "[$cli_kind] terraform test: want \"Success! 9 passed, 0 failed.\""
+    fail "[$cli_kind] terraform test: want \"Success! 11 passed, 0 failed.\""
   fi
 
   # 3. README: a local build, offline. With dev_overrides: no init, only
@@ -409,10 +484,18 @@ EOF
   log "=== $(cli_version "$tf"): $((SECONDS - pass_start))s"
 }
 
+# gate_said NAME LINE fails unless the gate's log of case NAME has LINE
+# (@AT@ stands for the plan's timestamp).
+gate_said() {
+  local line="${2//@AT@/$(jq -r .timestamp "$dir/$1.plan.json")}"
+  grep -qxF -- "$line" "$dir/$1.log" || fail "[$cli_kind] case $1: the gate did not say: $line"
+}
+
 # run_case NAME KEY WANT_GATE_EXIT LIMITS_JSON [terraform plan args...] runs
 # the gate with LIMITS_JSON as its limits file (the shipped limits.json
 # when empty), then the policy with the same file, and compares the sorted
-# deny messages with stdin (@AT@ stands for the plan's timestamp).
+# deny messages with stdin (@AT@ stands for the plan's timestamp, @SINCE@
+# for 24 hours before it).
 run_case() {
   local name="$1" key="$2" want_exit="$3" limits_json="$4"
   shift 4
@@ -445,7 +528,10 @@ run_case() {
   fi
   mv "$dir/plan.json" "$dir/$name.plan.json"
   rm -f "$dir/plan.out"
-  want="${want//@AT@/$(jq -r .timestamp "$dir/$name.plan.json")}"
+  local at
+  at="$(jq -r .timestamp "$dir/$name.plan.json")"
+  want="${want//@AT@/$at}"
+  want="${want//@SINCE@/$(date -u -d "@$(($(date -u -d "$at" +%s) - 86400))" +%Y-%m-%dT%H:%M:%SZ)}"
   got="$("$opa" eval -f raw -d "$policy/onomondo_usage.rego" -d "$dir/$limits_file" -i "$dir/$name.plan.json" 'concat("\n", sort(data.main.deny))')"
   if [[ "$got" != "$want" ]]; then
     fail "[$cli_kind] case $name: the policy's deny messages differ (- want, + got):"

@@ -43,6 +43,18 @@ variable "sms_per_sim_limit" {
   default     = 200
 }
 
+variable "day_end" {
+  description = "End of the 24 hours checked for runaway SIMs, RFC 3339. The fake fleet's usage ends on 2025-04-30; against the real API use plantimestamp()."
+  type        = string
+  default     = "2025-05-01T00:00:00Z"
+}
+
+variable "per_sim_24h_limit_bytes" {
+  description = "Most data one SIM may use in 24 hours, in bytes (8 MB)."
+  type        = number
+  default     = 8000000
+}
+
 variable "per_sim_limit_bytes" {
   description = "Monthly data budget of one SIM, in bytes (150 MB)."
   type        = number
@@ -75,33 +87,62 @@ data "onomondo_sms_usage" "day" {
   include_records = false
 }
 
-# Every SIM with its label, tags and data limit: one request per 1000 SIMs.
+# Every SIM with its label, tags and data limit as Onomondo applies it
+# (percent_used, state; alerting_ids, blocked_ids) and the month-to-date of
+# the SIMs with a monthly limit (used_bytes_total): one request per 1000 SIMs.
 data "onomondo_sims" "fleet" {}
 
-locals {
-  # The month's usage per tag: the SIMs of each tag (onomondo_sims) and each
-  # SIM's usage (onomondo_usage). A SIM without usage in the month has no
-  # entry in bytes_by_sim.
-  bytes_by_tag = {
-    for name, ids in data.onomondo_sims.fleet.ids_by_tag_name :
-    name => sum(concat([0], [for id in ids : lookup(data.onomondo_usage.fleet.bytes_by_sim, id, 0)]))
-  }
+# The month's usage per tag, in one read: the provider finds each tag's SIMs
+# (GET /sims) and sums their usage. A tag no SIM carries would be an error,
+# never 0 bytes.
+data "onomondo_usage" "by_tag" {
+  time            = var.month
+  tag_names       = keys(data.onomondo_sims.fleet.ids_by_tag_name)
+  include_records = false
+}
 
-  # SIMs over 90% of their own data limit, from onomondo_sims alone. No limit
-  # (data_limit null) or no reported use (used null) is not "over".
+# The 24 hours before day_end, exactly: read as the days that cover them, with
+# hourly records (a quarter of the pages), counted by their start time.
+data "onomondo_usage" "last_24h" {
+  since           = timeadd(var.day_end, "-24h")
+  until           = var.day_end
+  group           = "hours"
+  include_records = false
+}
+
+locals {
+  # SIMs over 90% of their own data limit. A SIM without a limit, or whose
+  # use the API does not report, has no percent_used and is not "over".
   over_90_percent = [
     for s in data.onomondo_sims.fleet.sims : s
-    if s.data_limit == null ? false : (
-      s.data_limit.used == null || s.data_limit.total == null ? false : s.data_limit.used > 0.9 * s.data_limit.total
-    )
+    if coalesce(try(s.data_limit.percent_used, null), 0) > 90
   ]
+  labels = data.onomondo_sims.fleet.label_by_id
+}
+
+# A warning naming the SIMs that used more than the 24-hour limit: a runaway
+# device shows here a day after it starts, not at the end of the month.
+check "runaway_sims" {
+  assert {
+    condition     = alltrue([for id, b in data.onomondo_usage.last_24h.bytes_by_sim : b <= var.per_sim_24h_limit_bytes])
+    error_message = "SIMs over ${provider::onomondo::format_bytes(var.per_sim_24h_limit_bytes, "si")} in the 24 hours before ${var.day_end}: ${join(", ", [for id, b in data.onomondo_usage.last_24h.bytes_by_sim : "${lookup(local.labels, id, id)} (${provider::onomondo::format_bytes(b, "si")})" if b > var.per_sim_24h_limit_bytes])}."
+  }
+}
+
+# A warning naming the SIMs Onomondo alerts on or has blocked: used above
+# total - alert_threshold, or at the limit itself.
+check "sims_at_their_own_limit" {
+  assert {
+    condition     = length(data.onomondo_sims.fleet.alerting_ids) + length(data.onomondo_sims.fleet.blocked_ids) == 0
+    error_message = "Blocked at their data limit: ${join(", ", [for id in data.onomondo_sims.fleet.blocked_ids : lookup(local.labels, id, id)])}. Past their alert threshold: ${join(", ", [for id in data.onomondo_sims.fleet.alerting_ids : lookup(local.labels, id, id)])}."
+  }
 }
 
 # A warning, not a failure, when any SIM went over its monthly budget.
 check "per_sim_budget" {
   assert {
     condition     = alltrue([for id, b in data.onomondo_usage.fleet.bytes_by_sim : b <= var.per_sim_limit_bytes])
-    error_message = "SIMs over ${var.per_sim_limit_bytes} bytes in ${var.month}: ${join(", ", [for id, b in data.onomondo_usage.fleet.bytes_by_sim : lookup(data.onomondo_sims.fleet.label_by_id, id, id) if b > var.per_sim_limit_bytes])}."
+    error_message = "SIMs over ${var.per_sim_limit_bytes} bytes in ${var.month}: ${join(", ", [for id, b in data.onomondo_usage.fleet.bytes_by_sim : lookup(local.labels, id, id) if b > var.per_sim_limit_bytes])}."
   }
 }
 
@@ -112,7 +153,7 @@ check "sims_within_their_data_limit" {
     condition = length(local.over_90_percent) == 0
     error_message = "SIMs over 90% of their data limit: ${join(", ", [
       for s in local.over_90_percent :
-      "${coalesce(s.label, s.id)} (${provider::onomondo::format_bytes(s.data_limit.used)} of ${provider::onomondo::format_bytes(s.data_limit.total)})"
+      "${coalesce(s.label, s.id)} (${format("%.1f", s.data_limit.percent_used)}%: ${provider::onomondo::format_bytes(s.data_limit.used)} of ${provider::onomondo::format_bytes(s.data_limit.total)})"
     ])}."
   }
 }
@@ -122,7 +163,7 @@ check "sims_within_their_data_limit" {
 check "sms_per_sim" {
   assert {
     condition     = alltrue([for id, n in data.onomondo_sms_usage.day.count_by_sim : n <= var.sms_per_sim_limit])
-    error_message = "SIMs over ${var.sms_per_sim_limit} SMS on ${var.sms_day}: ${join(", ", [for id, n in data.onomondo_sms_usage.day.count_by_sim : "${lookup(data.onomondo_sims.fleet.label_by_id, id, id)} (${n})" if n > var.sms_per_sim_limit])}."
+    error_message = "SIMs over ${var.sms_per_sim_limit} SMS on ${var.sms_day}: ${join(", ", [for id, n in data.onomondo_sms_usage.day.count_by_sim : "${lookup(local.labels, id, id)} (${n})" if n > var.sms_per_sim_limit])}."
   }
 }
 
@@ -147,11 +188,24 @@ output "fleet_bytes_by_network_type" {
 }
 
 output "sims_over_budget" {
-  value = sort([for id, b in data.onomondo_usage.fleet.bytes_by_sim : lookup(data.onomondo_sims.fleet.label_by_id, id, id) if b > var.per_sim_limit_bytes])
+  value = sort([for id, b in data.onomondo_usage.fleet.bytes_by_sim : lookup(local.labels, id, id) if b > var.per_sim_limit_bytes])
 }
 
 output "fleet_bytes_by_tag" {
-  value = local.bytes_by_tag
+  value = data.onomondo_usage.by_tag.bytes_by_tag_name
+}
+
+output "fleet_month_to_date_bytes" {
+  description = "The current period's use of every SIM with a monthly limit, from the SIM list alone."
+  value       = data.onomondo_sims.fleet.used_bytes_total
+}
+
+output "runaway_sims_last_24h" {
+  value = { for id, b in data.onomondo_usage.last_24h.bytes_by_sim : lookup(local.labels, id, id) => provider::onomondo::format_bytes(b, "si") if b > var.per_sim_24h_limit_bytes }
+}
+
+output "biggest_sims_last_24h" {
+  value = [for e in provider::onomondo::top(data.onomondo_usage.last_24h.bytes_by_sim, 3) : "${lookup(local.labels, e.key, e.key)}: ${provider::onomondo::format_bytes(e.value, "si")}"]
 }
 
 output "sims_over_90_percent_of_data_limit" {
@@ -179,5 +233,5 @@ output "sms_day_by_status" {
 }
 
 output "sims_over_sms_limit" {
-  value = { for id, n in data.onomondo_sms_usage.day.count_by_sim : lookup(data.onomondo_sims.fleet.label_by_id, id, id) => n if n > var.sms_per_sim_limit }
+  value = { for id, n in data.onomondo_sms_usage.day.count_by_sim : lookup(local.labels, id, id) => n if n > var.sms_per_sim_limit }
 }

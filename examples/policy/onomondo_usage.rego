@@ -10,9 +10,11 @@
 #
 # The limits are monthly, in bytes, in the data document limits.json, the
 # same file the Terraform configuration reads with jsondecode(file(...)):
-# {"onomondo_limits": {"per_sim_bytes": N, "fleet_warning_bytes": N,
-# "fleet_bytes": N}}. The policy has no defaults of its own, so the two
-# cannot disagree: without the file it denies every plan.
+# {"onomondo_limits": {"per_sim_bytes": N, "fleet_bytes": N, ...}}. (The
+# configuration's own levels there, fleet_warning_bytes and
+# per_sim_24h_bytes, reach the policy as the results of its checks.) The
+# policy has no defaults of its own, so the two cannot disagree: without
+# the file it denies every plan.
 package main
 
 import rego.v1
@@ -125,36 +127,65 @@ deny contains msg if {
 	msg := sprintf("the fleet used %s in %s (%s), over the fleet limit of %s", [si(r.values.total_bytes), r.values.time, r.address, si(fleet_limit_bytes)])
 }
 
-# Nothing read: a read of the whole fleet (no SIM, country or tag filter)
-# with no usage record. It is not "under the limit": the month has not
-# begun, or it is the wrong month, or the API key sees none of the fleet's
-# SIMs.
+# Nothing read. A read of a period (time) or window (since, until) that had
+# not begun at the time of the plan reads nothing, whatever its filters.
+# Once it has begun, a read of the whole fleet (no SIM, country or tag
+# filter) with no usage record is not "under the limit" either: a wrong
+# month, a fleet silent for the whole window, or an API key that sees none
+# of the fleet's SIMs. A read narrowed to one SIM or one country may find
+# nothing in a quiet month, and so may a read of tags: the provider fails a
+# read of a tag that no SIM carries, so a tag read that succeeded saw its
+# SIMs, and they used nothing.
 deny contains msg if {
-	some r in nothing_read
-	not_begun(r.values.time)
-	msg := sprintf("%s read nothing: %s has not begun at %s, the time of the plan", [r.address, r.values.time, input.timestamp])
+	some r in empty_reads
+	not_begun(r.values)
+	msg := sprintf("%s read nothing: %s has not begun at %s, the time of the plan", [r.address, span(r.values), input.timestamp])
 }
 
 deny contains msg if {
-	some r in nothing_read
-	not not_begun(r.values.time)
-	msg := sprintf("%s read nothing for %s: the fleet has no usage record in it, which is not under the limit (a wrong month, or an API key that sees none of the fleet's SIMs)", [r.address, object.get(r.values, "time", "its period")])
+	some r in empty_reads
+	whole_fleet(r.values)
+	not not_begun(r.values)
+	r.values.time != null
+	msg := sprintf("%s read nothing for %s: the fleet has no usage record in it, which is not under the limit (a wrong month, or an API key that sees none of the fleet's SIMs)", [r.address, r.values.time])
 }
 
-nothing_read contains r if {
+deny contains msg if {
+	some r in empty_reads
+	whole_fleet(r.values)
+	not not_begun(r.values)
+	r.values.time == null
+	msg := sprintf("%s read nothing in %s: the fleet has no usage record in it, which is not under the limit (a fleet silent for the whole window, or an API key that sees none of the fleet's SIMs)", [r.address, span(r.values)])
+}
+
+empty_reads contains r if {
 	some r in usage_reads
 	r.type == "onomondo_usage"
 	r.values.record_count == 0
+}
+
+whole_fleet(v) if {
 	every filter in ["sim_id", "country_code", "tag_names", "tag_ids"] {
-		object.get(r.values, filter, null) == null
+		object.get(v, filter, null) == null
 	}
 }
 
-# Whether the period (YYYY, YYYY-MM or YYYY-MM-DD) begins at or after the
-# time of the plan.
-not_begun(period) if {
-	suffix := {4: "-01-01", 7: "-01", 10: ""}[count(period)]
-	time.parse_rfc3339_ns(input.timestamp) <= time.parse_rfc3339_ns(sprintf("%s%sT00:00:00Z", [period, suffix]))
+# What a read covers, in words: its period, or its window.
+span(v) := v.time if v.time != null
+
+else := sprintf("the window from %s to %s", [v.since, v.until])
+
+# Whether the period (YYYY, YYYY-MM or YYYY-MM-DD) or the window begins at
+# or after the time of the plan.
+not_begun(v) if {
+	v.time != null
+	suffix := {4: "-01-01", 7: "-01", 10: ""}[count(v.time)]
+	time.parse_rfc3339_ns(input.timestamp) <= time.parse_rfc3339_ns(sprintf("%s%sT00:00:00Z", [v.time, suffix]))
+}
+
+not_begun(v) if {
+	v.time == null
+	time.parse_rfc3339_ns(input.timestamp) <= time.parse_rfc3339_ns(v.since)
 }
 
 # A plan that read no usage of a month or a day checked nothing.

@@ -184,8 +184,8 @@ test_nothing_read_not_begun if {
 }
 
 test_filtered_read_of_nothing_is_quiet if {
-	# One SIM, or one country, may well use nothing in a month: only a read
-	# of the whole fleet with no record is "nothing read".
+	# One SIM, one country or one tag may well use nothing in a month: only
+	# a read of the whole fleet with no record is "nothing read".
 	one_sim := json.patch(fleet_read("data.onomondo_usage.one_sim", "2025-03", 0, {}), [
 		{"op": "replace", "path": "/values/record_count", "value": 0},
 		{"op": "replace", "path": "/values/sim_id", "value": "000000001"},
@@ -198,6 +198,52 @@ test_filtered_read_of_nothing_is_quiet if {
 		"address": "data.onomondo_sim_usage.tracker", "mode": "data", "type": "onomondo_sim_usage",
 		"values": {"sim_id": "000005840", "time": "2025-03", "total_bytes": 0, "record_count": 0, "pagination": {"has_more": false}},
 	}
-	count(deny) == 0 with input as plan([one_sim, one_country, sim_usage], [])
+
+	# A tag read that succeeded: the provider fails a read of a tag no SIM
+	# carries, so the tag's SIMs exist and used nothing.
+	one_tag := json.patch(fleet_read("data.onomondo_usage.cold_chain", "2025-03", 0, {}), [
+		{"op": "replace", "path": "/values/record_count", "value": 0},
+		{"op": "add", "path": "/values/tag_names", "value": ["cold-chain"]},
+	])
+	count(deny) == 0 with input as plan([one_sim, one_country, sim_usage, one_tag], [])
+		with data.onomondo_limits as limits
+}
+
+# A window read (since, until) of the fleet, as terraform show -json lists
+# it: time is null.
+window_read(address, since, until, records) := json.patch(fleet_read(address, null, 0, {}), [
+	{"op": "replace", "path": "/values/record_count", "value": records},
+	{"op": "add", "path": "/values/since", "value": since},
+	{"op": "add", "path": "/values/until", "value": until},
+])
+
+test_nothing_read_in_a_window if {
+	# The plan ran at 2025-04-02T06:17:00Z. The 24 hours before it read
+	# nothing of the fleet; a window that starts after it (here written with
+	# an offset: 08:17 at +02:00 is 06:17Z, the plan's own time) has not
+	# begun; a window with records is quiet.
+	reads := [
+		window_read("data.onomondo_usage.last_24h", "2025-04-01T06:17:00Z", "2025-04-02T06:17:00Z", 0),
+		window_read("data.onomondo_usage.next", "2025-04-02T08:17:00+02:00", "2025-04-03T00:00:00Z", 0),
+		window_read("data.onomondo_usage.read", "2025-04-01T00:00:00Z", "2025-04-02T00:00:00Z", 17),
+	]
+	deny == {
+		"data.onomondo_usage.last_24h read nothing in the window from 2025-04-01T06:17:00Z to 2025-04-02T06:17:00Z: the fleet has no usage record in it, which is not under the limit (a fleet silent for the whole window, or an API key that sees none of the fleet's SIMs)",
+		"data.onomondo_usage.next read nothing: the window from 2025-04-02T08:17:00+02:00 to 2025-04-03T00:00:00Z has not begun at 2025-04-02T06:17:00Z, the time of the plan",
+		# The plan has no read of a month or a day beside the windows.
+		"the plan holds no onomondo_usage or onomondo_sim_usage read of a month or a day: there is no usage to check",
+	} with input as plan(reads, [])
+		with data.onomondo_limits as limits
+}
+
+test_filtered_read_of_a_period_not_begun if {
+	# Whatever its filters, a read of a period not begun read nothing.
+	one_sim := json.patch(fleet_read("data.onomondo_usage.one_sim", "2025-05", 0, {}), [
+		{"op": "replace", "path": "/values/record_count", "value": 0},
+		{"op": "replace", "path": "/values/sim_id", "value": "000000001"},
+	])
+	deny == {
+		"data.onomondo_usage.one_sim read nothing: 2025-05 has not begun at 2025-04-02T06:17:00Z, the time of the plan",
+	} with input as plan([one_sim, fleet_read("data.onomondo_usage.fleet", "2025-03", 1, {})], [])
 		with data.onomondo_limits as limits
 }

@@ -1,4 +1,5 @@
-# A monthly usage alarm, run as a scheduled `terraform plan` in CI:
+# A usage alarm (this month's budgets, the last 24 hours' runaway SIMs,
+# each SIM's own data limit), run as a scheduled `terraform plan` in CI:
 #
 #   terraform init
 #   ./usage-alarm.sh
@@ -26,7 +27,7 @@ variable "month" {
 }
 
 variable "limits_file" {
-  description = "The limits, in bytes, as JSON: {\"onomondo_limits\": {\"per_sim_bytes\": ..., \"fleet_warning_bytes\": ..., \"fleet_bytes\": ...}}. Relative to the working directory."
+  description = "The limits, in bytes, as JSON: {\"onomondo_limits\": {\"per_sim_bytes\": ..., \"per_sim_24h_bytes\": ..., \"fleet_warning_bytes\": ..., \"fleet_bytes\": ...}}. Relative to the working directory."
   type        = string
   default     = "limits.json"
 }
@@ -46,9 +47,10 @@ module "usage" {
   month = coalesce(var.month, formatdate("YYYY-MM", plantimestamp()))
   at    = plantimestamp()
 
-  per_sim_limit = local.limits.per_sim_bytes
-  fleet_warning = local.limits.fleet_warning_bytes
-  fleet_limit   = local.limits.fleet_bytes
+  per_sim_limit     = local.limits.per_sim_bytes
+  per_sim_24h_limit = local.limits.per_sim_24h_bytes
+  fleet_warning     = local.limits.fleet_warning_bytes
+  fleet_limit       = local.limits.fleet_bytes
 }
 
 output "fleet_total" {

@@ -7,9 +7,10 @@
 #
 #   exit 0  every check passed, on usage that was read
 #   exit 3  a warning: a check block failed (the plan itself succeeded)
-#   exit 4  nothing was read: a read of the whole fleet holds no usage
-#           record (a month not begun, a wrong month, a key that sees none
-#           of the fleet's SIMs); never "under the limit"
+#   exit 4  nothing was read: a usage read of a period (or window) not
+#           begun, or a read of the whole fleet without a single usage
+#           record (a wrong month, a fleet silent for the whole window, a
+#           key that sees none of the fleet's SIMs); never "under the limit"
 #   exit 1  a hard stop: the plan failed (a limit's precondition, a failed
 #           read, an invalid argument), or it checked nothing (a usage read
 #           deferred to apply, a check left unknown)
@@ -39,8 +40,8 @@ finish() {
 
 # summary CODE HEADLINE DETAIL renders the Markdown summary from plan.json
 # (when there is one): the outcome, the fleet against its limits, every
-# breach, the 10 biggest SIMs, each tag's total and the SIMs at their own
-# data limit, from the root module's output "summary".
+# breach, the last 24 hours, the 10 biggest SIMs, each tag's total and the
+# SIMs at their own data limit, from the root module's output "summary".
 summary() {
   local plan='{}'
   [[ -s plan.json ]] && plan="$(cat plan.json)"
@@ -77,6 +78,23 @@ summary() {
         "",
         if ($breaches | length) == 0 then "None." else $breaches[] end,
         if ($unchecked | length) > 0 then ("", "Not evaluated, so not checked:", "", $unchecked[]) else empty end,
+        ($s.last_24h // null) as $d
+        | if $d == null then empty else (
+          "",
+          "### The last 24 hours",
+          "",
+          if $d.nothing_read then
+            "**Nothing was read** from \($d.since) to \($d.until): the fleet read holds no usage record in those 24 hours. That is not \"no runaway SIM\"."
+          else (
+            "From \($d.since) to \($d.until): \($d.total) used by \($d.sims_read) SIMs.",
+            "",
+            if ($d.runaway | length) == 0 then "No SIM used more than the 24-hour limit of \($d.limit)." else (
+              "| SIM | Label | Used | |",
+              "|-----|-------|-----:|---|",
+              ($d.runaway[] | "| \(.id) | \(.label | blank_if_null) | \(.used) | over the 24-hour limit of \($d.limit) |")
+            ) end
+          ) end
+        ) end,
         if $s == null or $s.nothing_read then empty else (
           "",
           "### The \($s.top_sims | length) biggest SIMs in \($s.month)",
@@ -99,12 +117,13 @@ summary() {
           "",
           "### SIMs at their own data limit",
           "",
-          "The data limit Onomondo sets on each SIM, in the current period of that limit: `alert` from the alert threshold on, `blocked` at the limit.",
+          "The data limit Onomondo sets on each SIM, in the current period of that limit: `blocked` at the limit until it resets, `alert` from the alert threshold on.",
           "",
           if ($s.sims_at_limit | length) == 0 then "None." else (
-            "| SIM | Label | State | Used | Limit | Period |",
-            "|-----|-------|-------|-----:|------:|--------|",
-            ($s.sims_at_limit[] | "| \(.id) | \(.label | blank_if_null) | \(.state) | \(.used) | \(.total) | \(.period // "" | cell) |")
+            "| SIM | Label | State | Used | Limit | % | Period |",
+            "|-----|-------|-------|-----:|------:|--:|--------|",
+            ($s.sims_at_limit[] | (($s.data_limits // {})[.id] // {}) as $l
+              | "| \(.id) | \(.label | blank_if_null) | \(.state) | \($l.used | blank_if_null) | \($l.total | blank_if_null) | \($l.percent | blank_if_null) | \($l.period | blank_if_null) |")
           ) end
         ) end
       ] | join("\n")' <<<"$plan")" || return 1
@@ -162,21 +181,36 @@ if [[ -n "$unchecked" ]]; then
   finish 1 "checked nothing" "Some checks could not be evaluated."
 fi
 
-# Nothing read: a read of the whole fleet (no sim_id, country or tag filter)
-# with no usage record. Not "under the limit", whatever the checks say.
-nothing="$(jq -r '(.timestamp // "" | sub("\\.[0-9]+"; "")) as $now
+# Nothing read: a usage read of a period (time) or window (since, until)
+# that had not begun at the time of the plan, whatever its filters; or, once
+# begun, a read of the whole fleet (no sim_id, country or tag filter) with
+# no usage record. Neither is "under the limit". A read narrowed to one SIM
+# or country may find nothing in a quiet month, and so may a read of tags:
+# the provider fails a read of a tag that no SIM carries, so a tag read saw
+# its SIMs, and they used nothing.
+nothing="$(jq -r '
+  # Seconds since 1970 of an RFC 3339 time: Z or an offset, with or
+  # without fractions of a second.
+  def epoch: ascii_upcase | sub("\\.[0-9]+"; "")
+    | if endswith("Z") then fromdateiso8601
+      else capture("^(?<t>.{19})(?<s>[+-])(?<h>[0-9]{2}):(?<m>[0-9]{2})$")
+        | (.t + "Z" | fromdateiso8601) - (if .s == "+" then 1 else -1 end) * ((.h | tonumber) * 3600 + (.m | tonumber) * 60)
+      end;
+  (.timestamp // "") as $now
   | .prior_state.values.root_module | recurse(.child_modules[]?) | .resources[]?
-  | select(.mode == "data" and .type == "onomondo_usage" and .values.record_count == 0
-      and .values.sim_id == null and .values.country_code == null
-      and (.values.tag_names // null) == null and (.values.tag_ids // null) == null)
-  | (.values.time // "") as $t
-  | ($t + ({"4": "-01-01", "7": "-01", "10": ""}[$t | length | tostring] // "") + "T00:00:00Z") as $start
-  | if $t != "" and $now != "" and $now <= $start
-    then "\(.address) read nothing: \($t) has not begun at \($now)"
-    else "\(.address) read no usage record of the fleet for \(if $t == "" then "its period" else $t end)" end' plan.json)"
+  | select(.mode == "data" and .type == "onomondo_usage" and .values.record_count == 0)
+  | .values as $v
+  | (if $v.time != null then $v.time elif $v.since != null then "the window from \($v.since) to \($v.until)" else "its period" end) as $what
+  | (if $v.time != null then $v.time + ({"4": "-01-01", "7": "-01", "10": ""}[$v.time | length | tostring] // "") + "T00:00:00Z"
+     else $v.since end) as $start
+  | if $start != null and $now != "" and ($now | epoch) <= ($start | epoch)
+    then "\(.address) read nothing: \($what) has not begun at \($now)"
+    elif $v.sim_id == null and $v.country_code == null and $v.tag_names == null and $v.tag_ids == null
+    then "\(.address) read no usage record of the fleet in \($what)"
+    else empty end' plan.json)"
 if [[ -n "$nothing" ]]; then
   printf '%s\n' "$nothing" | sed 's/^/usage alarm: nothing was read: /' >&2
-  finish 4 "nothing was read" "A read of the whole fleet holds no usage record: a month not begun, a wrong month, or an API key that sees none of the fleet's SIMs."
+  finish 4 "nothing was read" "A usage read holds nothing: a period not begun, or a read of the whole fleet without a single usage record (a wrong month, a fleet silent for the whole window, or an API key that sees none of the fleet's SIMs)."
 fi
 
 # "fail": a check block's assertion failed, a warning.

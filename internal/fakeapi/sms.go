@@ -10,7 +10,7 @@ import (
 )
 
 // GET /sms/usage/ and GET /sms/usage/{sim_id}: the SMS log of the fleet, as
-// Onomondo's SMS docs page describes it (see shared/api/README.md). A day is
+// Onomondo's SMS docs page describes it (see internal/onomondo/doc.go). A day is
 // asked for with timestamp=YYYY-MM-DD (no timestamp: every day), pages with
 // limit (1-1000, default 1000) and offset, in order ASC or DESC (default
 // DESC: newest first). The answer is

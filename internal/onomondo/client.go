@@ -1,10 +1,3 @@
-// Package onomondo is a plain-Go client for the Onomondo usage API: GET
-// /usage, GET /usage/{sim_id} and GET /usage/tag-total/{tag_id}, and the SIM
-// endpoints GET /sims and GET /sims/{id}.
-//
-// It gets authentication, query encoding, paging, rate limits, retries and
-// errors right, and knows nothing of Terraform: the provider turns its
-// results into framework values and its *Error into diagnostics.
 package onomondo
 
 import (

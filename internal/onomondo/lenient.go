@@ -3,9 +3,9 @@ package onomondo
 // Lenient decoding of a whole answer into a struct, for the SIM endpoints
 // (GET /sims, GET /sims/{id}): their answers are small, so they are read
 // whole and unmarshaled in one go, with the same library as the usage pages
-// (decode.go). As shared/api/README.md asks, every member is optional,
-// unknown members are ignored, null is the same as absent, and invalid
-// UTF-8 in a string becomes U+FFFD. What stays an error, because any
+// (decode.go). As the package documentation (doc.go) says, every member is
+// optional, unknown members are ignored, null is the same as absent, and
+// invalid UTF-8 in a string becomes U+FFFD. What stays an error, because any
 // reading of it would be a guess: a value of the wrong JSON type, a count
 // that is not a whole non-negative number, a member given twice, and
 // anything that is not JSON. An error names where in the answer it is

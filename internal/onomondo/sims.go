@@ -13,11 +13,12 @@ import (
 
 // GET /sims and GET /sims/{id}: the SIMs of the organisation, with their
 // labels, tags, data limits and network. These endpoints are not in the
-// contract we were given; shared/api/README.md sums up what public clients
-// and Onomondo's docs show, and where they disagree: answers are paged
-// either by cursor ({"sims":[...],"pagination":{"has_more","next_page"}})
-// or by offset ({"count","limit","offset","total","sims":[...]}). Each
-// answer is taken for what it is (see decodeSIMsPage).
+// contract we were given; the package documentation (doc.go) sums up what
+// public clients and Onomondo's docs show, and where they disagree: answers
+// are paged either by cursor
+// ({"sims":[...],"pagination":{"has_more","next_page"}}) or by offset
+// ({"count","limit","offset","total","sims":[...]}). Each answer is taken
+// for what it is (see decodeSIMsPage).
 
 // SIM is one SIM as GET /sims and GET /sims/{id} describe it. Every field is
 // optional: a string the API left out or sent as null is "", a bool or

@@ -17,7 +17,8 @@ import (
 
 // GET /sms/usage/ and GET /sms/usage/{sim_id}: the SMS log, one day at a
 // time (timestamp=YYYY-MM-DD), offset paged (limit, offset) over a list
-// that grows while it is read. See shared/api/README.md for the answer:
+// that grows while it is read. The package documentation (doc.go) sums up
+// what Onomondo's SMS page shows; the answer:
 //
 //	{"data": [{"time", "sim_id", "iccid", "direction", "status",
 //	           "retries_left", "id", "session_id", "network": {"mcc", "mnc"}}],

@@ -8,7 +8,7 @@ import (
 )
 
 // What a SIM's data limit means, as Onomondo's help centre documents it
-// (shared/api/README.md, "Data limits and usage alerts"): the SIM is blocked
+// (internal/onomondo/doc.go, the GET /sims paragraph): the SIM is blocked
 // once `used` reaches `total`, until the period ends; `alert_threshold` is
 // headroom below the limit, so the usage alert fires once `used` reaches
 // `total - alert_threshold`. A session can overshoot the limit by about

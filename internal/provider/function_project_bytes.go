@@ -94,6 +94,14 @@ func (f *ProjectBytesFunction) Run(ctx context.Context, req function.RunRequest,
 		return
 	}
 
+	if instant.IsZero() {
+		// Terraform 1.8 and 1.9 pass plantimestamp() as 0001-01-01T00:00:00Z
+		// while they validate a configuration, before any plan has a time
+		// (hashicorp/terraform#35898; later versions pass an unknown value).
+		// No plan is that old: the projection is not known yet.
+		resp.Error = function.ConcatFuncErrors(resp.Error, resp.Result.Set(ctx, types.Int64Unknown()))
+		return
+	}
 	n, err := projection.Project(bytes, period, instant)
 	var overflow *projection.OverflowError
 	switch {

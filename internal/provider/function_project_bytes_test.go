@@ -1,10 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -94,4 +99,21 @@ output "test" {
 				"13835058055282163709 bytes: beyond the largest 64-bit integer (9223372036854775807)"),
 		}},
 	})
+}
+
+// Terraform 1.8 and 1.9 validate a configuration with plantimestamp() as
+// 0001-01-01T00:00:00Z (hashicorp/terraform#35898): the projection is then
+// unknown, not the error of a period "not begun" (the CLI matrix runs
+// TestProjectBytesFunction_Valid under Terraform 1.8.5 as well).
+func TestProjectBytesFunctionUnknownAtTheZeroInstant(t *testing.T) {
+	ctx := context.Background()
+	args := function.NewArgumentsData([]attr.Value{types.NumberValue(big.NewFloat(1234)), types.StringValue("2025-03"), types.StringValue("0001-01-01T00:00:00Z")})
+	resp := &function.RunResponse{Result: function.NewResultData(types.Int64Null())}
+	NewProjectBytesFunction().Run(ctx, function.RunRequest{Arguments: args}, resp)
+	if resp.Error != nil {
+		t.Fatalf("error %v, want an unknown result", resp.Error)
+	}
+	if got := resp.Result.Value(); !got.IsUnknown() {
+		t.Errorf("result %v, want unknown", got)
+	}
 }

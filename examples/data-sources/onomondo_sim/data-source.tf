@@ -9,13 +9,14 @@ locals {
 
 # A hard stop when the SIM has used more than 90% of its own data limit: the
 # plan fails with this message. Guard the nulls first: a SIM without a limit
-# (data_limit = null) or without a reported use (used = null) passes here.
+# (data_limit = null) or without a reported use (percent_used = null)
+# passes here.
 output "gateway_data_limit" {
   value = local.gateway.data_limit
 
   precondition {
     condition = local.gateway.data_limit == null ? true : (
-      local.gateway.data_limit.used == null ? true : local.gateway.data_limit.used <= 0.9 * local.gateway.data_limit.total
+      local.gateway.data_limit.percent_used == null ? true : local.gateway.data_limit.percent_used <= 90
     )
     error_message = "SIM ${coalesce(local.gateway.label, local.gateway.id)} has used more than 90% of its data limit."
   }

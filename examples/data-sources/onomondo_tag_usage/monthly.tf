@@ -1,6 +1,7 @@
-# The usage endpoints take no tag filter. For a monthly total of a group of
-# SIMs, sum their entries of bytes_by_sim from one fleet read; a SIM without
-# usage in the month has no entry, hence lookup(..., 0).
+# A monthly total for a group of SIMs that is not a tag (for a tag, use
+# onomondo_usage's tag_names): sum their entries of bytes_by_sim from one
+# fleet read. A SIM without usage in the month has no entry, hence
+# lookup(..., 0).
 locals {
   production_sims = ["000005835", "000005840", "000005860"]
 }

@@ -20,7 +20,8 @@ check "production_monthly_budget" {
 }
 
 # Every tag at once: the tag names come from onomondo_sims, so none can be
-# misspelt. A SIM with two tags counts in both.
+# misspelt. A SIM with two tags counts in both. (tag_names needs one name at
+# least: in a fleet whose SIMs carry no tag, this read fails and says so.)
 data "onomondo_sims" "all" {}
 
 data "onomondo_usage" "every_tag" {

@@ -11,7 +11,7 @@
 // peak RSS of the provider process, and the size of terraform.tfstate after
 // `terraform apply` of the same configuration, and checks the totals in the
 // state against the fleet. Lines starting with "Benchmark" are in the
-// format of `go test -bench`, for scripts/bench.sh.
+// format of `go test -bench`, for `make bench` (internal/bench).
 //
 // Peak RSS: terraform starts the provider through dev_overrides from a
 // folder where this program has put a copy of itself as

@@ -4,7 +4,7 @@
 // other routes to the same questions, against the fake Onomondo API serving
 // such a fleet up to now, and counts the requests each plan sends.
 //
-//	go run ./internal/bench/fleet [-sims 100,1000,5000,20000] [-goal-sims 5000]
+//	go run ./internal/bench/fleet [-sims 100,1000,5000,20000] [-routes alarm,month]
 //
 // The alarm is planned against the fake's rate limiter at the API's rate,
 // 600 requests a minute (as 10 per one-second window); the other routes
@@ -14,9 +14,9 @@
 // period read, ceil(records / 1000) pages, at least one; for the SIM list,
 // ceil(SIMs / 1000).
 //
-// It prints lines in the format of `go test -bench`, writes its tables as
-// markdown to -table and the summary rows of scripts/bench.sh to -rows
-// (figure|value|baseline|ratio|goal operator|goal).
+// It prints lines in the format of `go test -bench` (make bench builds its
+// goal rows from them: internal/bench/fleet_rows.go) and writes its tables
+// as markdown to -table.
 package main
 
 import (
@@ -49,21 +49,18 @@ func main() {
 }
 
 type options struct {
-	sims                       []int
-	goalSIMs                   int
-	root, workdir, table, rows string
-	keep                       bool
+	sims                 []int
+	root, workdir, table string
+	keep                 bool
 }
 
 func run() error {
 	var o options
 	sims := flag.String("sims", "100,1000,5000,20000", "fleet sizes, comma separated")
 	only := flag.String("routes", "", "plan only these routes, comma separated (alarm, month, day, tagmonth, tagtotal; default all)")
-	flag.IntVar(&o.goalSIMs, "goal-sims", 5000, "the size whose alarm has the 2-minute goal (default: the largest size if absent)")
 	flag.StringVar(&o.root, "repo", ".", "repository root (the provider is built from it)")
 	flag.StringVar(&o.workdir, "workdir", "", "working folder (default <repo>/.build/run/bench-fleet)")
 	flag.StringVar(&o.table, "table", "", "write the markdown tables to this file")
-	flag.StringVar(&o.rows, "rows", "", "write the summary rows of scripts/bench.sh to this file")
 	flag.BoolVar(&o.keep, "keep", false, "keep the working folder")
 	flag.Parse()
 	for _, s := range strings.Split(*sims, ",") {
@@ -76,9 +73,6 @@ func run() error {
 	if *only != "" {
 		keep := strings.Split(*only, ",")
 		routes = slices.DeleteFunc(routes, func(r route) bool { return !slices.Contains(keep, r.key) })
-	}
-	if !slices.Contains(o.sims, o.goalSIMs) {
-		o.goalSIMs = slices.Max(o.sims)
 	}
 	w, err := tfrun.NewWorkdir(o.root, o.workdir, "bench-fleet", o.keep)
 	if err != nil {

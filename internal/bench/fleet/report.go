@@ -7,8 +7,7 @@ import (
 	"time"
 )
 
-// report prints the tables, writes them to o.table and the summary rows to
-// o.rows.
+// report prints the tables and writes them to o.table.
 func report(o options, results []result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Daily alarm of always-on SIMs (%s), planned at 600 requests a minute (%d per one-second window):\n\n",
@@ -46,41 +45,7 @@ func report(o options, results []result) error {
 			return err
 		}
 	}
-	if o.rows != "" {
-		return os.WriteFile(o.rows, []byte(strings.Join(rows(o, results), "\n")+"\n"), 0o644)
-	}
 	return nil
-}
-
-// rows are scripts/bench.sh's summary rows: the alarm's requests against
-// the fewest at every size (goal 1.05x), and at the goal size its plan's
-// time (goal 2 minutes) and its requests against the monthly fleet read's.
-func rows(o options, results []result) []string {
-	var out []string
-	var alarm, month *result
-	for i, r := range results {
-		if r.route.alarm {
-			out = append(out, fmt.Sprintf("fleet: daily alarm, %d always-on SIMs, requests vs fewest|%d requests|%d fewest|%.3f|<=|1.05",
-				r.sims, r.total(r.requests)+r.limited, r.total(r.fewest), r.ratio()))
-		}
-		if r.sims == o.goalSIMs && r.route.alarm {
-			alarm = &results[i]
-		}
-		if r.sims == o.goalSIMs && r.route.key == "month" {
-			month = &results[i]
-		}
-	}
-	if alarm != nil {
-		goal := 2 * time.Minute
-		out = append(out, fmt.Sprintf("fleet: daily alarm, %d SIMs, terraform plan at 600 requests/min|%.1f s|%.0f s goal|%.3f|<=|1.0",
-			alarm.sims, alarm.wall.Seconds(), goal.Seconds(), alarm.wall.Seconds()/goal.Seconds()))
-	}
-	if alarm != nil && month != nil {
-		a, m := alarm.total(alarm.requests), month.total(month.requests)
-		out = append(out, fmt.Sprintf("fleet: daily alarm vs a monthly fleet read (before), %d SIMs, requests|%d (%s)|%d (%s)|%.4f|info|",
-			alarm.sims, a, budget(a), m, budget(m), float64(a)/float64(m)))
-	}
-	return out
 }
 
 // count writes n with thousands separators.

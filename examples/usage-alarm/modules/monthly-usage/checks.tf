@@ -1,8 +1,8 @@
 # Warnings: a check block whose assertion fails is reported as
 # "Warning: Check block assertion failed"; the plan still succeeds.
 
-# Nothing was read: its own check and message, so that a month without a
-# single usage record never passes as "under the limit".
+# Nothing was read: checks of their own, so that a month, or a day,
+# without a single usage record never passes as "under the limit".
 check "usage_was_read" {
   assert {
     condition = !local.nothing_read
@@ -12,11 +12,41 @@ check "usage_was_read" {
   }
 }
 
+check "last_24h_was_read" {
+  assert {
+    condition     = !local.nothing_read_24h
+    error_message = "Nothing was read from ${local.last_24h.since} to ${local.last_24h.until}: the API returned no usage record of the fleet in those 24 hours. That is not \"no runaway SIM\": the fleet was silent for a whole day, or the API key sees none of its SIMs."
+  }
+}
+
 check "per_sim_limit" {
   assert {
     condition = length(local.sims_over_limit) == 0
     error_message = "SIMs over ${provider::onomondo::format_bytes(local.per_sim_limit, "si")} in ${var.month}: ${join(", ", [
       for id, bytes in local.sims_over_limit : "${id} (${provider::onomondo::format_bytes(bytes, "si")})"
+    ])}."
+  }
+}
+
+# A runaway SIM: more in one day than the 24-hour limit.
+check "runaway_sims" {
+  assert {
+    condition = length(local.runaway_sims) == 0
+    error_message = "SIMs over ${provider::onomondo::format_bytes(local.per_sim_24h_limit, "si")} in the 24 hours to ${local.last_24h.until}: ${join(", ", [
+      for id, bytes in local.runaway_sims : "${id} (${provider::onomondo::format_bytes(bytes, "si")})"
+    ])}."
+  }
+}
+
+# The SIMs at their own data limit, as Onomondo applies it: blocked at the
+# limit until it resets, or past the alert level (total - alert_threshold).
+# Onomondo's usage-alert webhook tells of each as it happens; this is the
+# list of them at the time of the check.
+check "sims_within_their_own_limit" {
+  assert {
+    condition = length(local.sims_at_limit) == 0
+    error_message = "SIMs at their own data limit: ${join(", ", [
+      for id in local.sims_at_limit : "${lookup(local.sims.label_by_id, id, id)} (${contains(local.sims.blocked_ids, id) ? "blocked" : "alert"})"
     ])}."
   }
 }

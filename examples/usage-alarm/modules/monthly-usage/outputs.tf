@@ -31,7 +31,7 @@ output "nothing_read" {
 # Everything the gate's Markdown summary shows, sizes already formatted (so
 # the summary and the messages print the same numbers).
 output "summary" {
-  description = "The month's numbers for the CI summary: fleet total against the limits, the biggest SIMs, each tag's total, the SIMs at their own data limit."
+  description = "The numbers for the CI summary: the month's fleet total against the limits, the biggest SIMs and each tag's total; the last 24 hours and the runaway SIMs; the SIMs at their own data limit."
   value = {
     month        = var.month
     nothing_read = local.nothing_read
@@ -53,7 +53,7 @@ output "summary" {
     top_sims = [
       for e in provider::onomondo::top(local.fleet.bytes_by_sim, 10) : {
         id    = e.key
-        label = lookup(data.onomondo_sims.all.label_by_id, e.key, null)
+        label = lookup(local.sims.label_by_id, e.key, null)
         used  = provider::onomondo::format_bytes(e.value, "si")
         over  = e.value > local.per_sim_limit
       }
@@ -61,19 +61,42 @@ output "summary" {
     tags = [
       for e in provider::onomondo::top(local.bytes_by_tag, length(local.bytes_by_tag)) : {
         name = e.key
-        sims = length(data.onomondo_sims.all.ids_by_tag_name[e.key])
+        sims = length(local.sims.ids_by_tag_name[e.key])
         used = provider::onomondo::format_bytes(e.value, "si")
       }
     ]
+    last_24h = {
+      since        = local.last_24h.since
+      until        = local.last_24h.until
+      nothing_read = local.nothing_read_24h
+      sims_read    = local.last_24h.sim_count
+      total        = provider::onomondo::format_bytes(local.last_24h.total_bytes, "si")
+      limit        = provider::onomondo::format_bytes(local.per_sim_24h_limit, "si")
+      runaway = [
+        for e in provider::onomondo::top(local.runaway_sims, length(local.runaway_sims)) : {
+          id    = e.key
+          label = lookup(local.sims.label_by_id, e.key, null)
+          used  = provider::onomondo::format_bytes(e.value, "si")
+        }
+      ]
+    }
+    # Blocked first, then alerting, each by id.
     sims_at_limit = [
-      for s in local.sims_at_limit : {
-        id     = s.id
-        label  = s.label
-        state  = local.limit_state[s.id]
-        used   = provider::onomondo::format_bytes(s.data_limit.used, "si")
-        total  = provider::onomondo::format_bytes(s.data_limit.total, "si")
-        period = s.data_limit.period
+      for id in local.sims_at_limit : {
+        id    = id
+        label = lookup(local.sims.label_by_id, id, null)
+        state = contains(local.sims.blocked_ids, id) ? "blocked" : "alert"
       }
     ]
+    # SIM id => its data limit, for the SIMs above. (From the list of SIMs,
+    # which terraform test cannot override: hashicorp/terraform#38369.)
+    data_limits = {
+      for s in local.sims.sims : s.id => {
+        used    = provider::onomondo::format_bytes(s.data_limit.used, "si")
+        total   = provider::onomondo::format_bytes(s.data_limit.total, "si")
+        percent = s.data_limit.percent_used == null ? null : floor(s.data_limit.percent_used)
+        period  = s.data_limit.period
+      } if contains(local.sims_at_limit, s.id)
+    }
   }
 }

@@ -22,6 +22,12 @@ variable "per_sim_limit" {
   default     = "500 MB"
 }
 
+variable "per_sim_24h_limit" {
+  description = "Data one SIM may use in 24 hours; a SIM above it in the last 24 hours fails the runaway_sims check."
+  type        = string
+  default     = "100 MB"
+}
+
 variable "fleet_warning" {
   description = "Fleet usage in the month above which the fleet_budget check warns (80% of the fleet limit)."
   type        = string

@@ -6,23 +6,34 @@
 # for real.
 
 mock_provider "onomondo" {
-  # Defaults for every run: no SIMs carry tags or labels. (Defaults apply
-  # to reads without an override_data; an override_data sets its own
-  # values, and the mock makes up the rest: zeros, empty strings.)
+  # Defaults for every run: the last 24 hours were read, and no SIM is over
+  # a limit, at its own data limit, tagged or labelled. (Defaults apply to
+  # reads without an override_data; an override_data sets its own values,
+  # and the mock makes up the rest: zeros, empty strings.)
+  mock_data "onomondo_usage" {
+    defaults = {
+      record_count = 100
+      total_bytes  = 0
+      bytes_by_sim = {}
+    }
+  }
   mock_data "onomondo_sims" {
     defaults = {
       ids_by_tag_name = {}
       label_by_id     = {}
+      blocked_ids     = []
+      alerting_ids    = []
     }
   }
 }
 
 variables {
-  month         = "2025-03"
-  at            = "2025-04-02T06:17:00Z" # March has ended: its usage is final
-  per_sim_limit = "500 MB"
-  fleet_warning = "480 GB"
-  fleet_limit   = "600 GB"
+  month             = "2025-03"
+  at                = "2025-04-02T06:17:00Z" # March has ended: its usage is final
+  per_sim_limit     = "500 MB"
+  per_sim_24h_limit = "100 MB"
+  fleet_warning     = "480 GB"
+  fleet_limit       = "600 GB"
 }
 
 run "quiet_under_the_limits" {
@@ -183,6 +194,12 @@ run "pace_fires" {
     condition     = output.summary.projected == "600.00 GB" && output.summary.in_progress
     error_message = "summary.projected is ${output.summary.projected}, want 600.00 GB (rounded) in a month in progress."
   }
+
+  # While the month runs, the last 24 hours end at the check.
+  assert {
+    condition     = output.summary.last_24h.since == "2025-04-10T00:00:00Z" && output.summary.last_24h.until == "2025-04-11T00:00:00Z"
+    error_message = "The window is ${output.summary.last_24h.since} to ${output.summary.last_24h.until}, want the 24 hours to 2025-04-11."
+  }
 }
 
 # Exactly at the limit by the month's end is not over it. February 2024
@@ -210,11 +227,65 @@ run "pace_quiet_at_the_limit_in_a_leap_february" {
   }
 }
 
-# What the CI summary shows: the biggest SIMs with labels (ties by id) and
-# each tag's total. (The SIMs at their own data limit come from
-# onomondo_sims' nested list `sims`, which override_data cannot set in
-# Terraform 1.11: hashicorp/terraform#38369. The guides' CI run covers them
-# against the fake API.)
+# Runaway SIMs: one byte over the 24-hour limit fires, exactly at it does
+# not. March has ended, so its last 24 hours are read. (The month's read
+# takes the mock's defaults: records, and no SIM over a limit.)
+run "runaway_fires" {
+  command = plan
+
+  override_data {
+    target = data.onomondo_usage.last_24h
+    values = {
+      record_count = 48
+      total_bytes  = 200000001
+      bytes_by_sim = {
+        "000000007" = 100000001 # one byte over 100 MB
+        "000000008" = 100000000 # exactly at it: not over
+      }
+    }
+  }
+
+  expect_failures = [check.runaway_sims]
+
+  assert {
+    condition     = [for s in output.summary.last_24h.runaway : s.id] == ["000000007"]
+    error_message = "runaway is ${jsonencode(output.summary.last_24h.runaway)}, want only 000000007."
+  }
+
+  assert {
+    condition     = output.summary.last_24h.since == "2025-03-31T00:00:00Z" && output.summary.last_24h.until == "2025-04-01T00:00:00Z"
+    error_message = "The window is ${output.summary.last_24h.since} to ${output.summary.last_24h.until}, want March's last 24 hours."
+  }
+}
+
+# A month with usage (the mock's defaults) but a day without any: nothing
+# was read in the last 24 hours, which is not "no runaway SIM".
+run "nothing_read_in_the_last_24_hours" {
+  command = plan
+
+  override_data {
+    target = data.onomondo_usage.last_24h
+    values = {
+      record_count = 0
+      total_bytes  = 0
+      bytes_by_sim = {}
+    }
+  }
+
+  expect_failures = [check.last_24h_was_read]
+
+  assert {
+    condition     = output.summary.last_24h.nothing_read && !output.summary.nothing_read
+    error_message = "Want nothing read in the last 24 hours only: summary is ${jsonencode(output.summary)}."
+  }
+}
+
+# What the CI summary shows: the biggest SIMs with labels (ties by id),
+# each tag's total, and the SIMs at their own data limit, blocked first,
+# which fail their check. (Their used and limit come from onomondo_sims'
+# nested list `sims`, which override_data cannot set in Terraform 1.11:
+# hashicorp/terraform#38369. The guides' CI run covers them against the
+# fake API.)
 run "summary" {
   command = plan
 
@@ -234,10 +305,14 @@ run "summary" {
   override_data {
     target = data.onomondo_sims.all
     values = {
-      label_by_id     = { "000000002" = "gateway-02" }
+      label_by_id     = { "000000002" = "gateway-02", "000000005" = "tracker-05" }
       ids_by_tag_name = { cold = ["000000001"], north = ["000000001", "000000002", "000000009"] }
+      blocked_ids     = ["000000005", "000000009"]
+      alerting_ids    = ["000000002"]
     }
   }
+
+  expect_failures = [check.sims_within_their_own_limit]
 
   assert {
     condition     = [for s in output.summary.top_sims : "${s.id}:${coalesce(s.label, "-")}:${s.used}"] == ["000000002:gateway-02:3.00 kB", "000000003:-:3.00 kB", "000000001:-:1.00 kB"]
@@ -252,5 +327,10 @@ run "summary" {
   assert {
     condition     = output.summary.percent_of_limit == 25 && output.summary.bar == "█████░░░░░░░░░░░░░░░"
     error_message = "percent_of_limit ${output.summary.percent_of_limit}, bar ${output.summary.bar}."
+  }
+
+  assert {
+    condition     = [for s in output.summary.sims_at_limit : "${s.id}:${coalesce(s.label, "-")}:${s.state}"] == ["000000005:tracker-05:blocked", "000000009:-:blocked", "000000002:gateway-02:alert"]
+    error_message = "sims_at_limit is ${jsonencode(output.summary.sims_at_limit)}."
   }
 }

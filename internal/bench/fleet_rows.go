@@ -33,6 +33,6 @@ func (t *table) fleetRows(m mode) {
 	t.row("fleet: daily alarm, "+goal+" SIMs, terraform plan at 600 requests/min", t.cell("%.1f s", a, "plan-s", 1), "120 s goal", s/120, ok, 1.0)
 	r, ok := t.ratio(a, "requests", month, "requests")
 	t.row("fleet: daily alarm vs a monthly fleet read (before), "+goal+" SIMs, requests",
-		t.cell("%.0f", a, "requests", 1)+" ("+t.cell("%.1f min", a, "min-at-600-per-min", 1)+")",
+		t.cell("%.0f", a, "requests", 1)+" ("+t.cell("%.1f s", a, "min-at-600-per-min", 60)+")",
 		t.cell("%.0f", month, "requests", 1)+" ("+t.cell("%.1f min", month, "min-at-600-per-min", 1)+")", r, ok, 0)
 }

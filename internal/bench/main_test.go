@@ -74,7 +74,7 @@ func TestFleetRows(t *testing.T) {
 			t.Errorf("row %d: %q, want %s", i, tb.lines[i], w)
 		}
 	}
-	if !strings.Contains(tb.lines[3], "5000 SIMs, terraform plan") || !strings.Contains(tb.lines[4], "| 140 (0.2 min) | 14880 (24.8 min) | 0.009 |") {
+	if !strings.Contains(tb.lines[3], "5000 SIMs, terraform plan") || !strings.Contains(tb.lines[4], "| 140 (14.0 s) | 14880 (24.8 min) | 0.009 |") {
 		t.Errorf("goal rows:\n%s\n%s", tb.lines[3], tb.lines[4])
 	}
 	tb = table{metrics: parse([]byte(out))}

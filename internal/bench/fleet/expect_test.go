@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
@@ -12,15 +11,17 @@ import (
 	"github.com/onomondo/terraform-provider-onomondo/internal/window"
 )
 
+// testEnd ends the test fleet's data in the middle of a step.
+var testEnd = time.Date(2026, 3, 5, 10, 7, 31, 0, time.UTC)
+
 // TestExpectationsMatchTheAPI checks the benchmark's own arithmetic against
 // the fake's answers, read page by page as a client does: a window's sums
 // (plain and by the hour) and the pages its cover costs.
 func TestExpectationsMatchTheAPI(t *testing.T) {
-	end := time.Date(2026, 3, 5, 10, 7, 31, 0, time.UTC)
-	f := fakeapi.NewFleet(fakeapi.FleetOptions{SIMs: 1200, Months: 1, End: end, AlwaysOn: true})
-	ts := httptest.NewServer(fakeapi.New(fakeapi.Options{Fleet: f, RateLimit: 1 << 30}))
+	f := fakeapi.NewFleet(fakeapi.FleetOptions{SIMs: 1200, Months: 1, End: testEnd, AlwaysOn: true})
+	_, ts := fakeapi.NewTestServer(fakeapi.Options{Fleet: f, RateLimit: 1 << 30})
 	defer ts.Close()
-	since, until := end.Add(-24*time.Hour-17*time.Second), end.Add(3*time.Minute)
+	since, until := testEnd.Add(-24*time.Hour-17*time.Second), testEnd.Add(3*time.Minute)
 	w, _ := window.New(since, until)
 	for _, grouped := range []bool{false, true} {
 		var got sums

@@ -125,7 +125,7 @@ locals {
 check "runaway_sims" {
   assert {
     condition     = alltrue([for id, b in data.onomondo_usage.last_24h.bytes_by_sim : b <= var.per_sim_24h_limit_bytes])
-    error_message = "SIMs over ${provider::onomondo::format_bytes(var.per_sim_24h_limit_bytes, "si")} in the 24 hours before ${var.day_end}: ${join(", ", [for id, b in data.onomondo_usage.last_24h.bytes_by_sim : "${lookup(local.labels, id, id)} (${provider::onomondo::format_bytes(b, "si")})" if b > var.per_sim_24h_limit_bytes])}."
+    error_message = "SIMs over ${provider::onomondo::format_bytes(var.per_sim_24h_limit_bytes, "si")} in the 24 hours before ${var.day_end}: ${join(", ", [for id, b in data.onomondo_usage.last_24h.bytes_by_sim : "${try(local.labels[id], id)} (${provider::onomondo::format_bytes(b, "si")})" if b > var.per_sim_24h_limit_bytes])}."
   }
 }
 
@@ -134,7 +134,7 @@ check "runaway_sims" {
 check "sims_at_their_own_limit" {
   assert {
     condition     = length(data.onomondo_sims.fleet.alerting_ids) + length(data.onomondo_sims.fleet.blocked_ids) == 0
-    error_message = "Blocked at their data limit: ${join(", ", [for id in data.onomondo_sims.fleet.blocked_ids : lookup(local.labels, id, id)])}. Past their alert threshold: ${join(", ", [for id in data.onomondo_sims.fleet.alerting_ids : lookup(local.labels, id, id)])}."
+    error_message = "Blocked at their data limit: ${join(", ", [for id in data.onomondo_sims.fleet.blocked_ids : try(local.labels[id], id)])}. Past their alert threshold: ${join(", ", [for id in data.onomondo_sims.fleet.alerting_ids : try(local.labels[id], id)])}."
   }
 }
 
@@ -142,7 +142,7 @@ check "sims_at_their_own_limit" {
 check "per_sim_budget" {
   assert {
     condition     = alltrue([for id, b in data.onomondo_usage.fleet.bytes_by_sim : b <= var.per_sim_limit_bytes])
-    error_message = "SIMs over ${var.per_sim_limit_bytes} bytes in ${var.month}: ${join(", ", [for id, b in data.onomondo_usage.fleet.bytes_by_sim : lookup(local.labels, id, id) if b > var.per_sim_limit_bytes])}."
+    error_message = "SIMs over ${var.per_sim_limit_bytes} bytes in ${var.month}: ${join(", ", [for id, b in data.onomondo_usage.fleet.bytes_by_sim : try(local.labels[id], id) if b > var.per_sim_limit_bytes])}."
   }
 }
 
@@ -163,7 +163,7 @@ check "sims_within_their_data_limit" {
 check "sms_per_sim" {
   assert {
     condition     = alltrue([for id, n in data.onomondo_sms_usage.day.count_by_sim : n <= var.sms_per_sim_limit])
-    error_message = "SIMs over ${var.sms_per_sim_limit} SMS on ${var.sms_day}: ${join(", ", [for id, n in data.onomondo_sms_usage.day.count_by_sim : "${lookup(local.labels, id, id)} (${n})" if n > var.sms_per_sim_limit])}."
+    error_message = "SIMs over ${var.sms_per_sim_limit} SMS on ${var.sms_day}: ${join(", ", [for id, n in data.onomondo_sms_usage.day.count_by_sim : "${try(local.labels[id], id)} (${n})" if n > var.sms_per_sim_limit])}."
   }
 }
 
@@ -188,7 +188,7 @@ output "fleet_bytes_by_network_type" {
 }
 
 output "sims_over_budget" {
-  value = sort([for id, b in data.onomondo_usage.fleet.bytes_by_sim : lookup(local.labels, id, id) if b > var.per_sim_limit_bytes])
+  value = sort([for id, b in data.onomondo_usage.fleet.bytes_by_sim : try(local.labels[id], id) if b > var.per_sim_limit_bytes])
 }
 
 output "fleet_bytes_by_tag" {
@@ -201,11 +201,11 @@ output "fleet_month_to_date_bytes" {
 }
 
 output "runaway_sims_last_24h" {
-  value = { for id, b in data.onomondo_usage.last_24h.bytes_by_sim : lookup(local.labels, id, id) => provider::onomondo::format_bytes(b, "si") if b > var.per_sim_24h_limit_bytes }
+  value = { for id, b in data.onomondo_usage.last_24h.bytes_by_sim : try(local.labels[id], id) => provider::onomondo::format_bytes(b, "si") if b > var.per_sim_24h_limit_bytes }
 }
 
 output "biggest_sims_last_24h" {
-  value = [for e in provider::onomondo::top(data.onomondo_usage.last_24h.bytes_by_sim, 3) : "${lookup(local.labels, e.key, e.key)}: ${provider::onomondo::format_bytes(e.value, "si")}"]
+  value = [for e in provider::onomondo::top(data.onomondo_usage.last_24h.bytes_by_sim, 3) : "${try(local.labels[e.key], e.key)}: ${provider::onomondo::format_bytes(e.value, "si")}"]
 }
 
 output "sims_over_90_percent_of_data_limit" {
@@ -233,5 +233,5 @@ output "sms_day_by_status" {
 }
 
 output "sims_over_sms_limit" {
-  value = { for id, n in data.onomondo_sms_usage.day.count_by_sim : lookup(local.labels, id, id) => n if n > var.sms_per_sim_limit }
+  value = { for id, n in data.onomondo_sms_usage.day.count_by_sim : try(local.labels[id], id) => n if n > var.sms_per_sim_limit }
 }

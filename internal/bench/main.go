@@ -7,6 +7,9 @@
 //  3. end to end: terraform plan wall time, provider peak RSS, state size
 //     (./internal/bench/e2e; needs terraform on PATH)
 //  4. the rate-limit ceiling: time against the ideal, 429s provoked
+//  5. fleet scale: a daily alarm of always-on SIMs through terraform against
+//     the rate limit, and the other routes, requests against the fewest
+//     (./internal/bench/fleet; fleet_rows.go)
 //
 // and prints a table: figure, value, baseline, ratio, goal, result. The raw
 // output and the table are kept in .bench/ (raw-MODE.txt, summary-MODE.md).
@@ -42,13 +45,14 @@ type mode struct {
 	e2eRuns, aggSmall, aggBig, ratePages int
 	shortFlag                            []string
 	includeRecordsControl                bool
+	fleetSims                            string // fleet sizes of step 5 ($BENCH_FLEET_SIMS overrides)
 }
 
 var (
 	full = mode{name: "full", paging: "20x", decode: "300x", rate: "3x", agg: "3x",
-		e2eRuns: 5, aggSmall: 100_000, aggBig: 1_000_000, ratePages: 200, includeRecordsControl: true}
+		e2eRuns: 5, aggSmall: 100_000, aggBig: 1_000_000, ratePages: 200, includeRecordsControl: true, fleetSims: "100,1000,5000,20000"}
 	short = mode{name: "short", paging: "5x", decode: "50x", rate: "1x", agg: "3x",
-		e2eRuns: 1, aggSmall: 10_000, aggBig: 100_000, ratePages: 120, shortFlag: []string{"-short"}}
+		e2eRuns: 1, aggSmall: 10_000, aggBig: 100_000, ratePages: 120, shortFlag: []string{"-short"}, fleetSims: "100"}
 )
 
 func main() {
@@ -60,6 +64,9 @@ func main() {
 		m = short
 	}
 	strict := *strictFlag == "1" || (*strictFlag == "" && !*isShort)
+	if sims := os.Getenv("BENCH_FLEET_SIMS"); sims != "" {
+		m.fleetSims = sims
+	}
 	os.Exit(run(m, strict))
 }
 
@@ -90,6 +97,7 @@ func run(m mode, strict bool) int {
 	wd, _ := os.Getwd()
 	step("3. end to end (terraform plan)", nil, "go", "run", "./internal/bench/e2e", "-repo", wd, "-runs", strconv.Itoa(m.e2eRuns), "-records", "100000", "-baseline-records", "1000")
 	step("4. rate-limit ceiling", nil, goBench("^BenchmarkRateLimitCeiling$", m.rate, "./internal/onomondo/", m.shortFlag...)...)
+	step("5. fleet scale", nil, "go", "run", "./internal/bench/fleet", "-repo", wd, "-sims", m.fleetSims, "-table", filepath.Join(".bench", "fleet-"+m.name+".md"))
 
 	t := table{metrics: parse(raw.Bytes())}
 	t.rows(m)
@@ -238,6 +246,7 @@ func (t *table) rows(m mode) {
 		result, t.missed = "FAIL", true
 	}
 	t.lines = append(t.lines, fmt.Sprintf("| rate limit: 429s provoked | %s | 0 | - | = 0 | %s |", t.cell("%.0f", rl, "429s", 1), result))
+	t.fleetRows(m)
 }
 
 func (t *table) render(m mode) string {

@@ -19,8 +19,10 @@
 // (internal/onomondo), which run them on a fake clock.
 //
 // The data comes from a Fleet: a deterministic, seeded set of SIMs, tags and
-// usage records (NewFleet, DefaultFleet), or a large flat fleet for
-// benchmarks (SyntheticFleet). A Server serves one Fleet; it is an
+// usage records (NewFleet, DefaultFleet), a large flat fleet for
+// benchmarks (SyntheticFleet), or a fleet of any size whose SIMs all report
+// every 15 minutes up to an end such as now, made on demand rather than
+// stored (FleetOptions.AlwaysOn, alwayson.go and alwayson_pages.go). A Server serves one Fleet; it is an
 // http.Handler, can be started on a loopback httptest.Server
 // (NewTestServer), or run as a standalone process (cmd/onomondo-fake-api).
 // Each endpoint family has its file: usage.go (with paging.go, query.go and

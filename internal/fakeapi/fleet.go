@@ -1,6 +1,8 @@
 package fakeapi
 
 import (
+	"iter"
+	"sort"
 	"sync"
 	"time"
 )
@@ -71,6 +73,7 @@ type Fleet struct {
 
 	indexOnce sync.Once
 	index     *fleetIndex
+	gen       *alwaysOn // the usage of an always-on fleet; nil: Records
 }
 
 // SIMByID returns the SIM whose ID or ICCID is idOrICCID.
@@ -111,12 +114,88 @@ func (f *Fleet) RecordsOf(idOrICCID string) []Record {
 	if !ok {
 		return nil
 	}
+	if g := f.gen; g != nil {
+		lo, hi := g.steps(i, g.start, g.end)
+		out := make([]Record, 0, hi-lo)
+		for k := lo; k < hi; k++ {
+			out = append(out, g.record(i, k))
+		}
+		return out
+	}
 	list := ix.bySIM[i]
 	out := make([]Record, len(list))
 	for j, g := range list {
 		out[j] = f.Records[g]
 	}
 	return out
+}
+
+// Usage yields the records that start in [from, to), in the API's order
+// (by time, then SIM id): the records of Records, or those an always-on
+// fleet makes on demand, which are never stored.
+func (f *Fleet) Usage(from, to time.Time) iter.Seq[Record] {
+	lo, hi := ceilUnix(from), ceilUnix(to) // records start on whole seconds
+	if f.gen != nil {
+		return f.gen.records(lo, hi)
+	}
+	recs := f.Records
+	f.idx() // sorts a hand-made fleet's records
+	i := sort.Search(len(recs), func(i int) bool { return recs[i].Time.Unix() >= lo })
+	return func(yield func(Record) bool) {
+		for ; i < len(recs) && recs[i].Time.Unix() < hi; i++ {
+			if !yield(recs[i]) {
+				return
+			}
+		}
+	}
+}
+
+// Extent returns how many records the fleet has, and the start times of
+// the first and the last (zero without records).
+func (f *Fleet) Extent() (n int64, first, last time.Time) {
+	g := f.gen
+	if g == nil {
+		if len(f.Records) > 0 {
+			f.idx()
+			first, last = f.Records[0].Time, f.Records[len(f.Records)-1].Time
+		}
+		return int64(len(f.Records)), first, last
+	}
+	for i := range g.per {
+		lo, hi := g.steps(int32(i), g.start, g.end)
+		if lo == hi {
+			continue
+		}
+		a, b := time.Unix(g.at(int32(i), lo), 0).UTC(), time.Unix(g.at(int32(i), hi-1), 0).UTC()
+		if n == 0 || a.Before(first) {
+			first = a
+		}
+		if n == 0 || b.After(last) {
+			last = b
+		}
+		n += hi - lo
+	}
+	return n, first, last
+}
+
+// firstRecord is the first record of SIM index i, if it has any.
+func (f *Fleet) firstRecord(i int) (Record, bool) {
+	if g := f.gen; g != nil {
+		lo, hi := g.steps(int32(i), g.start, g.end)
+		return g.record(int32(i), lo), lo < hi
+	}
+	if list := f.idx().bySIM[i]; len(list) > 0 {
+		return f.Records[list[0]], true
+	}
+	return Record{}, false
+}
+
+// ceilUnix is t in Unix seconds, rounded up.
+func ceilUnix(t time.Time) int64 {
+	if t.Truncate(time.Second).Equal(t) {
+		return t.Unix()
+	}
+	return t.Unix() + 1
 }
 
 var (

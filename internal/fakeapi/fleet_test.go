@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 )
@@ -301,5 +302,29 @@ func TestAppendUUID(t *testing.T) {
 	u = string(appendUUID(nil, ^uint64(0), ^uint64(0)))
 	if u != "ffffffff-ffff-4fff-bfff-ffffffffffff" || !uuidRE.MatchString(u) {
 		t.Fatal(u)
+	}
+}
+
+// TestUsageBounds checks Fleet.Usage on a stored fleet: the records that
+// start in [from, to), to the second, in order.
+func TestUsageBounds(t *testing.T) {
+	f := DefaultFleet()
+	at := f.Records[100].Time
+	for _, tc := range []struct{ from, to time.Time }{
+		{at, at.Add(6 * time.Hour)},
+		{at.Add(time.Second / 2), at.Add(6*time.Hour + time.Second/2)},
+		{at.Add(-time.Second / 2), at.Add(6*time.Hour - time.Second/2)},
+		{beforeAll, afterAll},
+		{at, at},
+	} {
+		var want []Record
+		for _, r := range f.Records {
+			if !r.Time.Before(tc.from) && r.Time.Before(tc.to) {
+				want = append(want, r)
+			}
+		}
+		if got := slices.Collect(f.Usage(tc.from, tc.to)); !slices.Equal(got, want) {
+			t.Fatalf("Usage(%s, %s): %d records, want %d", tc.from, tc.to, len(got), len(want))
+		}
 	}
 }

@@ -20,8 +20,17 @@ var DefaultStart = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 type FleetOptions struct {
 	Seed   int64     // same seed => byte-identical fleet
 	SIMs   int       // number of SIMs (default 48)
-	Start  time.Time // first day, truncated to UTC midnight (default 2025-01-01)
+	Start  time.Time // first day, truncated to UTC midnight (default 2025-01-01; see End)
 	Months int       // months of usage from Start (default 4)
+	// End, if set, ends the data: every record starts before it (rounded
+	// up to a whole second). time.Now() gives a fleet whose usage runs up
+	// to the present. With Start zero, Start is then the first day of the
+	// month Months-1 months before End's. Zero: Start plus Months.
+	End time.Time
+	// AlwaysOn makes every SIM report a record every 15 minutes, around
+	// the clock (96 a day), made on demand rather than stored: Records
+	// stays empty however large the fleet (see alwayson.go).
+	AlwaysOn bool
 }
 
 // withDefaults fills in the zero fields of o.
@@ -29,13 +38,25 @@ func (o FleetOptions) withDefaults() FleetOptions {
 	if o.SIMs <= 0 {
 		o.SIMs = DefaultSIMs
 	}
+	if o.Months <= 0 {
+		o.Months = DefaultMonths
+	}
+	if end := o.End.UTC(); !end.IsZero() {
+		if o.End = end.Truncate(time.Second); o.End.Before(end) {
+			o.End = o.End.Add(time.Second)
+		}
+		if o.Start.IsZero() { // the month of the data's last instant, and the months before
+			y, m, _ := o.End.Add(-time.Second).Date()
+			o.Start = time.Date(y, m-time.Month(o.Months-1), 1, 0, 0, 0, 0, time.UTC)
+		}
+	}
 	if o.Start.IsZero() {
 		o.Start = DefaultStart
 	}
 	y, m, d := o.Start.UTC().Date()
 	o.Start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	if o.Months <= 0 {
-		o.Months = DefaultMonths
+	if o.End.IsZero() {
+		o.End = o.Start.AddDate(0, o.Months, 0)
 	}
 	return o
 }
@@ -118,7 +139,9 @@ type simProfile struct {
 // of the first six; "decommissioned" is carried by no SIM. The last SIM is
 // dormant (no usage at all). Usage is made of sessions of 1-4 chunks 15
 // minutes apart, mostly at home, sometimes roaming. Every ninth SIM has no
-// label; the other details GET /sims shows follow setSIMDetails.
+// label; the other details GET /sims shows follow setSIMDetails. With
+// AlwaysOn the SIMs, their ids and tags are the same, every one of them is
+// activated, online and reporting, and the usage is alwaysOn's.
 func NewFleet(opts FleetOptions) *Fleet {
 	opts = opts.withDefaults()
 	rng := newPRNG(opts.Seed)
@@ -150,14 +173,21 @@ func NewFleet(opts FleetOptions) *Fleet {
 			kind:    kind,
 			home:    homeCountries[rng.intn(len(homeCountries))],
 			meanGap: minMeanGap + rng.int63n(meanGapSpread),
-			dormant: opts.SIMs >= 2 && i == opts.SIMs-1,
+			dormant: opts.SIMs >= 2 && i == opts.SIMs-1 && !opts.AlwaysOn,
 		}
 	}
 
 	setSIMDetails(f.SIMs, profiles)
 
-	start := opts.Start.Unix()
-	end := opts.Start.AddDate(0, opts.Months, 0).Unix()
+	start, end := opts.Start.Unix(), opts.End.Unix()
+	if opts.AlwaysOn {
+		for i := range f.SIMs {
+			f.SIMs[i].Activated, f.SIMs[i].Online = true, true
+		}
+		f.gen = newAlwaysOn(opts.Seed, f.SIMs, profiles, start, end)
+		f.idx()
+		return f
+	}
 	for i := range f.SIMs {
 		f.Records = appendSIMUsage(f.Records, rng, &f.SIMs[i], profiles[i], start, end)
 	}

@@ -1,6 +1,7 @@
 package fakeapi
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -30,63 +31,71 @@ func TestGroupHours(t *testing.T) {
 		}},
 	}
 	for _, c := range cases {
-		want := map[hourKey]int64{}
-		var wantTotal int64
-		for _, r := range f.Records {
-			if c.keep(r) {
-				k := hourKey{r.SimID, r.Time.UTC().Truncate(time.Hour).Format("2006-01-02 15:04:05"), r.CountryCode, r.NetworkType, r.MCC, r.MNC}
-				want[k] += r.Bytes
-				wantTotal += r.Bytes
-			}
-		}
-		if len(want) == 0 {
-			t.Fatalf("%s %v matches nothing", c.path, c.q)
-		}
-		q := url.Values{"group": {"hours"}}
-		for k, v := range c.q {
-			q[k] = v
-		}
-		var whole []recordJSON
-		for _, ls := range [][]int{{1000}, {7}, {1, 5, 2}} {
-			got := readAll(t, h, c.path, q, ls...)
-			if whole == nil {
-				whole = got
-			} else {
-				sameRecords(t, got, whole) // every limit mix yields the same list
-			}
-		}
-		var total int64
-		seen := map[hourKey]bool{}
-		for i, r := range whole {
-			if r.BillID != nil || r.SessionID != nil {
-				t.Fatalf("grouped record has bill_id/session_id: %+v", r)
-			}
-			if !strings.HasSuffix(r.Time, ":00:00") {
-				t.Fatalf("grouped time %s is not an hour start", r.Time)
-			}
-			if i > 0 && whole[i-1].Time > r.Time {
-				t.Fatalf("grouped records out of order at %d", i)
-			}
-			k := hourKey{r.SimID, r.Time, r.CountryCode, r.NetworkType, r.Network.MCC, r.Network.MNC}
-			if seen[k] {
-				t.Fatalf("group %+v twice", k)
-			}
-			seen[k] = true
-			if want[k] != r.Bytes {
-				t.Fatalf("group %+v: %d bytes, want %d", k, r.Bytes, want[k])
-			}
-			if s, ok := f.SIMByID(r.SimID); !ok || s.ICCID != r.ICCID {
-				t.Fatalf("grouped record has wrong ICCID: %+v", r)
-			}
-			total += r.Bytes
-		}
-		if len(whole) != len(want) || total != wantTotal {
-			t.Fatalf("%s: %d groups / %d bytes, want %d / %d", c.path, len(whole), total, len(want), wantTotal)
-		}
-		// Offset skips grouped records.
-		q.Set("offset", "2")
-		sameRecords(t, readAll(t, h, c.path, q, 3), whole[2:])
+		checkGroupHours(t, f, h, c.path, c.q, c.keep)
 	}
+}
+
+// checkGroupHours reads path?q with group=hours and checks its grouped
+// records, with several limits and an offset, against the sums of the
+// records of f that satisfy keep.
+func checkGroupHours(t *testing.T, f *Fleet, h http.Handler, path string, query url.Values, keep func(Record) bool) {
+	t.Helper()
+	want := map[hourKey]int64{}
+	var wantTotal int64
+	for r := range f.Usage(beforeAll, afterAll) {
+		if keep(r) {
+			k := hourKey{r.SimID, r.Time.UTC().Truncate(time.Hour).Format("2006-01-02 15:04:05"), r.CountryCode, r.NetworkType, r.MCC, r.MNC}
+			want[k] += r.Bytes
+			wantTotal += r.Bytes
+		}
+	}
+	if len(want) == 0 {
+		t.Fatalf("%s %v matches nothing", path, query)
+	}
+	q := url.Values{"group": {"hours"}}
+	for k, v := range query {
+		q[k] = v
+	}
+	var whole []recordJSON
+	for _, ls := range [][]int{{1000}, {7}, {1, 5, 2}} {
+		got := readAll(t, h, path, q, ls...)
+		if whole == nil {
+			whole = got
+		} else {
+			sameRecords(t, got, whole) // every limit mix yields the same list
+		}
+	}
+	var total int64
+	seen := map[hourKey]bool{}
+	for i, r := range whole {
+		if r.BillID != nil || r.SessionID != nil {
+			t.Fatalf("grouped record has bill_id/session_id: %+v", r)
+		}
+		if !strings.HasSuffix(r.Time, ":00:00") {
+			t.Fatalf("grouped time %s is not an hour start", r.Time)
+		}
+		if i > 0 && (whole[i-1].Time > r.Time || whole[i-1].Time == r.Time && whole[i-1].SimID > r.SimID) {
+			t.Fatalf("grouped records out of order (time, sim_id) at %d", i)
+		}
+		k := hourKey{r.SimID, r.Time, r.CountryCode, r.NetworkType, r.Network.MCC, r.Network.MNC}
+		if seen[k] {
+			t.Fatalf("group %+v twice", k)
+		}
+		seen[k] = true
+		if want[k] != r.Bytes {
+			t.Fatalf("group %+v: %d bytes, want %d", k, r.Bytes, want[k])
+		}
+		if s, ok := f.SIMByID(r.SimID); !ok || s.ICCID != r.ICCID {
+			t.Fatalf("grouped record has wrong ICCID: %+v", r)
+		}
+		total += r.Bytes
+	}
+	if len(whole) != len(want) || total != wantTotal {
+		t.Fatalf("%s: %d groups / %d bytes, want %d / %d", path, len(whole), total, len(want), wantTotal)
+	}
+	// Offset skips grouped records.
+	q.Set("offset", "2")
+	sameRecords(t, readAll(t, h, path, q, 3), whole[2:])
 }
 
 func TestGroupedRecordJSON(t *testing.T) {

@@ -177,11 +177,17 @@ func toJSON(r Record) recordJSON {
 	return j
 }
 
+// Bounds that hold every record of a fleet, for Fleet.Usage.
+var (
+	beforeAll = time.Time{}
+	afterAll  = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 // brute returns, as JSON records, the records of f that satisfy keep, in
 // order: the reference every query is checked against.
 func brute(f *Fleet, keep func(r Record) bool) []recordJSON {
 	out := []recordJSON{}
-	for _, r := range f.Records {
+	for r := range f.Usage(beforeAll, afterAll) {
 		if keep(r) {
 			out = append(out, toJSON(r))
 		}

@@ -67,6 +67,10 @@ func (f *Fleet) buildIndex() {
 		}
 	}
 
+	if f.gen != nil {
+		copy(simBytes, f.gen.totals)
+	}
+
 	// One backing array for all per-SIM lists keeps this lean.
 	backing := make([]int32, 0, len(f.Records))
 	for si, n := range counts {

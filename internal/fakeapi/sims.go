@@ -83,8 +83,8 @@ func (s *Server) Period() (from, to time.Time) { return s.periodFrom, s.periodTo
 func periodOf(t time.Time, f *Fleet) (from, to time.Time) {
 	if t.IsZero() {
 		t = DefaultStart
-		if n := len(f.Records); n > 0 {
-			t = f.Records[n-1].Time
+		if n, _, last := f.Extent(); n > 0 {
+			t = last
 		}
 	}
 	y, m, _ := t.UTC().Date()
@@ -94,9 +94,9 @@ func periodOf(t time.Time, f *Fleet) (from, to time.Time) {
 
 // simState is what a SIM's records say for the current period.
 type simState struct {
-	used  int64 // bytes in the period
-	total int64 // bytes of every record (the answer's undocumented "usage")
-	last  int32 // index of the last record before the period ends; -1: none
+	used  int64   // bytes in the period
+	total int64   // bytes of every record (the answer's undocumented "usage")
+	last  *Record // the last record before the period ends; nil: none
 }
 
 // simStates returns the state of every SIM, computed on first use.
@@ -104,13 +104,20 @@ func (s *Server) simStates() []simState {
 	s.simOnce.Do(func() {
 		ix := s.fleet.idx()
 		st := make([]simState, len(s.fleet.SIMs))
+		if g := s.fleet.gen; g != nil {
+			for i := range st {
+				st[i].used, st[i].total = g.sum(int32(i), s.periodFrom.Unix(), s.periodTo.Unix()), g.totals[i]
+				if r, ok := g.last(int32(i), s.periodTo.Unix()); ok {
+					st[i].last = &r
+				}
+			}
+		}
 		for i, list := range ix.bySIM {
-			st[i].last = -1
 			for _, g := range list {
 				r := &s.fleet.Records[g]
 				st[i].total += r.Bytes
 				if r.Time.Before(s.periodTo) {
-					st[i].last = g
+					st[i].last = r
 					if !r.Time.Before(s.periodFrom) {
 						st[i].used += r.Bytes
 					}
@@ -327,8 +334,7 @@ func (s *Server) wireSIM(i int) object {
 	st := s.simStates()[i]
 	var onlineAt any
 	network := object{{"name", nil}, {"country", nil}, {"country_code", nil}, {"mcc", nil}, {"mnc", nil}}
-	if st.last >= 0 {
-		last := &s.fleet.Records[st.last]
+	if last := st.last; last != nil {
 		onlineAt = last.Time.UTC().Format(simTimeLayout)
 		if sim.Online {
 			name, country, code := networkOf(last)

@@ -65,20 +65,20 @@ const smsLoopMessages = 1200
 // The second SIM runs into a send loop two thirds into the span: 1200
 // outgoing messages in an hour, most of them failed.
 func SMSLog(f *Fleet) []SMS {
-	if len(f.Records) == 0 {
+	n, first, last := f.Extent()
+	if n == 0 {
 		return nil
 	}
-	first, last := dayOf(f.Records[0].Time), dayOf(f.Records[len(f.Records)-1].Time)
+	first, last = dayOf(first), dayOf(last)
 	days := int(last.Sub(first)/(24*time.Hour)) + 1
 	var out []SMS
 	for i, sim := range f.SIMs {
-		recs := f.RecordsOf(sim.ID)
-		if i%4 == 3 || len(recs) == 0 {
+		home, ok := f.firstRecord(i)
+		if i%4 == 3 || !ok {
 			continue
 		}
 		n, _ := strconv.ParseInt(sim.ID, 10, 64)
 		rng := newPRNG(n)
-		home := recs[0]
 		rate := 1 + rng.intn(5)
 		for d := range days {
 			day := first.AddDate(0, 0, d)

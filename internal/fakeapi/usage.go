@@ -93,6 +93,9 @@ func (s *Server) usage(q url.Values, simPath string, isSIM bool) (any, *apiError
 		}
 	}
 
+	if g := s.fleet.gen; g != nil {
+		return s.genUsage(g, uq, sim, empty)
+	}
 	src := &source{recs: s.fleet.Records, hi: len(s.fleet.Records), country: uq.country, recSIM: ix.recSIM}
 	switch {
 	case empty:
@@ -112,13 +115,25 @@ func (s *Server) usage(q url.Values, simPath string, isSIM bool) (any, *apiError
 		src = &source{recs: recs, hi: len(recs)}
 	}
 
-	start := src.lo
+	return answer(src, src.lo, uq)
+}
+
+// pager is an ordered answer list: a source, or an always-on fleet's
+// genList.
+type pager interface {
+	resume(cursor string) (int, bool)
+	page(start, offset, limit int) usagePage
+}
+
+// answer is the page of l that uq asks for: from its cursor, else from
+// position first.
+func answer(l pager, first int, uq usageQuery) (any, *apiError) {
 	if uq.cursor != "" {
-		p, ok := src.resume(uq.cursor)
+		p, ok := l.resume(uq.cursor)
 		if !ok {
 			return nil, errInvalidNextPage
 		}
-		start = p
+		first = p
 	}
-	return src.page(start, uq.offset, uq.limit), nil
+	return l.page(first, uq.offset, uq.limit), nil
 }

@@ -19,7 +19,7 @@ output "sim_count" {
 # Offline SIMs by the names people know them by. label_by_id has no entry for
 # a SIM without a label: fall back to its id.
 output "offline_sims" {
-  value = sort([for s in data.onomondo_sims.offline.sims : lookup(data.onomondo_sims.all.label_by_id, s.id, s.id)])
+  value = sort([for s in data.onomondo_sims.offline.sims : try(data.onomondo_sims.all.label_by_id[s.id], s.id)])
 }
 
 # The SIMs of a tag; a tag no SIM carries has no entry, hence the default.

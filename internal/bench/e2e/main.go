@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/onomondo/terraform-provider-onomondo/internal/bench/baseline"
+	"github.com/onomondo/terraform-provider-onomondo/internal/bench/tfrun"
 	"github.com/onomondo/terraform-provider-onomondo/internal/fakeapi"
 )
 
@@ -119,38 +120,22 @@ func run() error {
 	if o.runs < 1 || o.records < 1 || o.baseline < 1 {
 		return errors.New("-runs, -records and -baseline-records must be at least 1")
 	}
-	root, err := filepath.Abs(o.root)
+	w, err := tfrun.NewWorkdir(o.root, o.workdir, "bench-e2e", o.keep)
 	if err != nil {
 		return err
 	}
-	if o.workdir == "" {
-		o.workdir = filepath.Join(root, ".build", "run", "bench-e2e")
-	}
-	if err := os.RemoveAll(o.workdir); err != nil {
-		return err
-	}
-	binDir := filepath.Join(o.workdir, "bin")
-	if err := os.MkdirAll(binDir, 0o755); err != nil {
-		return err
-	}
-	if !o.keep {
-		defer os.RemoveAll(o.workdir)
-	}
-
-	tf, err := exec.LookPath("terraform")
-	if err != nil {
-		return fmt.Errorf("terraform is not on PATH: %w", err)
-	}
+	defer w.Done()
+	root := w.Root
+	o.workdir = w.Dir
+	binDir, tf := w.Bin, w.Terraform
 	tfVersion, _ := exec.Command(tf, "version").Output()
 	fmt.Printf("terraform: %s\n", firstLine(string(tfVersion)))
 
 	// The real provider, built from the repository, and this program as
 	// the wrapper terraform starts.
 	providerBin := filepath.Join(o.workdir, "terraform-provider-onomondo.real")
-	build := exec.Command("go", "build", "-o", providerBin, "-ldflags", "-X main.version=0.0.0-bench", ".")
-	build.Dir, build.Stdout, build.Stderr = root, os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("building the provider: %w", err)
+	if err := tfrun.BuildProvider(root, providerBin); err != nil {
+		return err
 	}
 	self, err := os.Executable()
 	if err != nil {
@@ -160,13 +145,7 @@ func run() error {
 		return err
 	}
 	tfrc := filepath.Join(o.workdir, "bench.tfrc")
-	if err := os.WriteFile(tfrc, []byte(fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "onomondo/onomondo" = %q
-  }
-}
-disable_checkpoint = true
-`, binDir)), 0o644); err != nil {
+	if err := tfrun.WriteCLIConfig(tfrc, binDir); err != nil {
 		return err
 	}
 
@@ -240,7 +219,7 @@ func newSize(o options, n int, tf, tfrc, providerBin string) (*size, error) {
 		return z, err
 	}
 	z.rssFile = filepath.Join(z.dir, "rss")
-	z.env = append(cleanEnv(),
+	z.env = append(tfrun.CleanEnv(),
 		"TF_CLI_CONFIG_FILE="+tfrc,
 		"CHECKPOINT_DISABLE=1",
 		"TF_IN_AUTOMATION=1",
@@ -490,21 +469,6 @@ func checkRequestsSpan(srv *fakeapi.Server) (int, time.Duration, error) {
 		return 0, 0, nil
 	}
 	return len(reqs), reqs[len(reqs)-1].Time.Sub(reqs[0].Time), nil
-}
-
-// cleanEnv is the environment without anything that would change how
-// terraform or the provider behave (logging, other CLI configuration,
-// credentials).
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "TF_") || strings.HasPrefix(k, "ONOMONDO_") || strings.HasPrefix(k, "BENCH_E2E_") {
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
 }
 
 func copyFile(src, dst string) error {

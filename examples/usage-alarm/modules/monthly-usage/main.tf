@@ -71,6 +71,6 @@ locals {
   # fleet read, the tags cost no request.
   bytes_by_tag = {
     for name, ids in local.sims.ids_by_tag_name :
-    name => sum(concat([0], [for id in ids : lookup(local.fleet.bytes_by_sim, id, 0)]))
+    name => sum(concat([0], [for id in ids : try(local.fleet.bytes_by_sim[id], 0)]))
   }
 }

@@ -5,7 +5,10 @@
 //
 // -rate-limit and -rate-window set the documented fixed-window rate limit,
 // -sim-paging the paging style of GET /sims (cursor, offset or bare) and
-// -period the month whose usage the SIMs' data limits count.
+// -period the month whose usage the SIMs' data limits count. -sims, -months,
+// -end and -always-on choose the fleet (default: the 48 SIMs of 2025-01 to
+// 2025-04); -sims 5000 -always-on -end now is a large fleet whose every SIM
+// reports every 15 minutes up to the present.
 //
 // The API key is -api-key, else $ONOMONDO_FAKE_API_KEY, else the demo key
 // onok_demo.fakeapikey. The server logs one line per request to stderr
@@ -54,7 +57,8 @@ type config struct {
 	rateLimit  int
 	rateWindow time.Duration
 	simPaging  fakeapi.SIMPaging
-	period     time.Time // zero: the fleet's last month
+	period     time.Time             // zero: the fleet's last month
+	fleet      *fakeapi.FleetOptions // nil: the default fleet
 }
 
 // parseFlags parses args; getenv supplies the key's fallback.
@@ -74,7 +78,15 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	paging := fs.String("sim-paging", fakeapi.SIMPagingCursor.String(),
 		"paging style of GET /sims answers: cursor, offset, bare")
 	period := fs.String("period", "", "data-limit `month` (YYYY-MM) whose usage GET /sims reports as used (default: the fleet's last month)")
+	fleet := fakeapi.FleetOptions{Seed: fakeapi.DefaultSeed}
+	fs.IntVar(&fleet.SIMs, "sims", fakeapi.DefaultSIMs, "SIMs in the fleet")
+	fs.IntVar(&fleet.Months, "months", fakeapi.DefaultMonths, "months of usage, the last one ending at -end")
+	end := fs.String("end", "", "end of the usage data: `now`, a day YYYY-MM-DD or an RFC 3339 time (default: the end of -months from 2025-01)")
+	fs.BoolVar(&fleet.AlwaysOn, "always-on", false, "every SIM reports a record every 15 minutes, made on demand (no stored records)")
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if err := fleetFlags(fs, &fleet, *end, &c); err != nil {
 		return c, err
 	}
 	if fs.NArg() > 0 {
@@ -104,6 +116,32 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	return c, nil
 }
 
+// fleetFlags checks the fleet flags and sets c.fleet when any was given.
+func fleetFlags(fs *flag.FlagSet, fleet *fakeapi.FleetOptions, end string, c *config) error {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || strings.Contains(" sims months end always-on ", " "+f.Name+" ") })
+	if !given {
+		return nil
+	}
+	if fleet.SIMs < 1 || fleet.Months < 1 {
+		return fmt.Errorf("-sims and -months must be at least 1, got %d and %d", fleet.SIMs, fleet.Months)
+	}
+	var err error
+	switch {
+	case end == "now":
+		fleet.End = time.Now()
+	case len(end) == len(time.DateOnly):
+		fleet.End, err = time.Parse(time.DateOnly, end)
+	case end != "":
+		fleet.End, err = time.Parse(time.RFC3339, end)
+	}
+	if err != nil {
+		return fmt.Errorf("-end %q: want now, YYYY-MM-DD or an RFC 3339 time", end)
+	}
+	c.fleet = fleet
+	return nil
+}
+
 // checkLoopback refuses listen addresses that are not loopback: the fake
 // accepts a well-known demo key and must never be reachable from outside.
 func checkLoopback(addr string) error {
@@ -128,7 +166,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 	}
 	logger := log.New(stderr, "", log.LstdFlags|log.Lmicroseconds)
 
+	var fleet *fakeapi.Fleet
+	if c.fleet != nil {
+		fleet = fakeapi.NewFleet(*c.fleet)
+	}
 	srv := fakeapi.New(fakeapi.Options{
+		Fleet:      fleet,
 		APIKey:     c.apiKey,
 		RateLimit:  c.rateLimit,
 		RateWindow: c.rateWindow,
@@ -193,9 +236,14 @@ func printBanner(w io.Writer, srv *fakeapi.Server, baseURL string, c config) {
 	}
 	fmt.Fprintf(&b, "  rate limit: %d requests per %s\n", c.rateLimit, c.rateWindow)
 	fmt.Fprintf(&b, "  GET /sims: %s paging; data limits count the usage of %s\n", c.simPaging, from.Format("2006-01"))
-	fmt.Fprintf(&b, "  fleet: %d SIMs, %d tags, %d usage records", len(f.SIMs), len(f.Tags), len(f.Records))
-	if n := len(f.Records); n > 0 {
-		fmt.Fprintf(&b, " from %s to %s", f.Records[0].Time.Format(time.DateOnly), f.Records[n-1].Time.Format(time.DateOnly))
+	n, first, last := f.Extent()
+	kind := ""
+	if c.fleet != nil && c.fleet.AlwaysOn {
+		kind = " (always on: a record every 15 minutes, made on demand)"
+	}
+	fmt.Fprintf(&b, "  fleet: %d SIMs, %d tags, %d usage records%s", len(f.SIMs), len(f.Tags), n, kind)
+	if n > 0 {
+		fmt.Fprintf(&b, " from %s to %s", first.Format(time.DateOnly), last.Format(time.DateOnly))
 	}
 	b.WriteString("\n")
 	for _, s := range f.SIMs[:min(5, len(f.SIMs))] {

@@ -39,8 +39,17 @@ func TestParseFlags(t *testing.T) {
 	c, err = parseFlags([]string{"-api-key", "onok_flag.key", "-rate-limit", "5", "-rate-window", "2s", "-listen", "[::1]:0",
 		"-sim-paging", "offset", "-period", "2025-02"}, noEnv, io.Discard)
 	if err != nil || c.apiKey != "onok_flag.key" || c.rateLimit != 5 || c.rateWindow != 2*time.Second || c.listen != "[::1]:0" ||
-		c.simPaging != fakeapi.SIMPagingOffset || !c.period.Equal(time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)) {
+		c.simPaging != fakeapi.SIMPagingOffset || !c.period.Equal(time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)) || c.fleet != nil {
 		t.Fatalf("flags: %+v %v", c, err)
+	}
+	c, err = parseFlags([]string{"-sims", "5000", "-always-on", "-end", "2026-03-04T05:06:07+01:00"}, noEnv, io.Discard)
+	if err != nil || c.fleet == nil || c.fleet.SIMs != 5000 || !c.fleet.AlwaysOn || c.fleet.Months != fakeapi.DefaultMonths ||
+		!c.fleet.End.Equal(time.Date(2026, 3, 4, 4, 6, 7, 0, time.UTC)) {
+		t.Fatalf("fleet flags: %+v %v", c.fleet, err)
+	}
+	if c, err = parseFlags([]string{"-end", "2025-02-10", "-months", "2"}, noEnv, io.Discard); err != nil || c.fleet.SIMs != fakeapi.DefaultSIMs ||
+		!c.fleet.End.Equal(time.Date(2025, 2, 10, 0, 0, 0, 0, time.UTC)) || c.fleet.AlwaysOn {
+		t.Fatalf("-end day: %+v %v", c.fleet, err)
 	}
 
 	for _, args := range [][]string{
@@ -60,6 +69,10 @@ func TestParseFlags(t *testing.T) {
 		{"-period", "2025"},
 		{"-reset-style", "unix_ms"},
 		{"-api-key", ""},
+		{"-sims", "0"},
+		{"-months", "-1"},
+		{"-end", "yesterday"},
+		{"-end", "2025-02-30"},
 		{"extra"},
 	} {
 		if _, err := parseFlags(args, noEnv, io.Discard); err == nil {
@@ -229,5 +242,32 @@ func waitForURL(t *testing.T, urlFile string, logs *syncBuffer) string {
 			t.Fatalf("no URL file; logs:\n%s", logs.String())
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRunFleetFlags starts the command on an always-on fleet of 300 SIMs
+// whose data ends now: the banner says so, and today's usage is there.
+func TestRunFleetFlags(t *testing.T) {
+	before := time.Now()
+	base, logs, stop := startRun(t, "-sims", "300", "-always-on", "-end", "now", "-months", "1")
+	_, body, err := demoGet(t, base, "/usage?filter=time:"+before.UTC().Format(time.DateOnly)+"&limit=1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every SIM reports every 15 minutes since midnight.
+	if want := min(1000, 300*int(before.UTC().Sub(before.UTC().Truncate(24*time.Hour))/(15*time.Minute))); strings.Count(string(body), `"bill_id"`) < want {
+		t.Fatalf("today has %d records, want at least %d", strings.Count(string(body), `"bill_id"`), want)
+	}
+	_, sims, err := demoGet(t, base, "/sims?limit=1000")
+	if err != nil || strings.Count(string(sims), `"iccid"`) != 300 {
+		t.Fatalf("%v: %d SIMs", err, strings.Count(string(sims), `"iccid"`))
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	out := logs.String()
+	if !strings.Contains(out, "fleet: 300 SIMs, 7 tags,") || !strings.Contains(out, "always on") ||
+		!strings.Contains(out, "data limits count the usage of "+before.UTC().Format("2006-01")) {
+		t.Fatalf("banner:\n%s", out)
 	}
 }

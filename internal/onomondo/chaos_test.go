@@ -120,7 +120,11 @@ var chaosShapes = []struct {
 		eachRecord(func(rec map[string]any) { rec["country_code"] = strings.ToUpper(rec["country_code"].(string)) })(page)
 	}},
 	{"no_has_more", 0.05, false, func(_ *chaosExchange, page map[string]any) {
-		delete(page["pagination"].(map[string]any), "has_more")
+		// Only beside a cursor: a last page without has_more says nothing,
+		// and when it is full the client must refuse it (null pagination).
+		if pg := page["pagination"].(map[string]any); pg["next_page"] != nil {
+			delete(pg, "has_more")
+		}
 	}},
 	{"has_more_false_with_cursor", 0.03, false, func(_ *chaosExchange, page map[string]any) {
 		page["pagination"].(map[string]any)["has_more"] = false

@@ -50,6 +50,7 @@ type Client struct {
 	timeout   time.Duration
 	userAgent string
 	log       Logger
+	redact    redactor // takes the key out of every server string shown
 }
 
 // New checks cfg and returns a client.
@@ -65,7 +66,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("no API key")
 	}
 	if cfg.MaxRetries < 0 {
-		return nil, fmt.Errorf("max_retries must be 0 or more, got %d", cfg.MaxRetries)
+		return nil, fmt.Errorf("MaxRetries must be 0 or more, got %d", cfg.MaxRetries)
 	}
 	orDefault := func(d, def time.Duration) time.Duration {
 		if d <= 0 {
@@ -98,6 +99,8 @@ func New(cfg Config) (*Client, error) {
 	if c.log == nil {
 		c.log = nopLogger{}
 	}
+	c.redact = newRedactor(cfg.APIKey)
+	c.log = redactingLogger{next: c.log, r: c.redact}
 	if c.limiter == nil {
 		c.limiter = SharedRateLimiter(base.Host)
 	}
@@ -136,7 +139,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q is not an absolute URL: use for example %q", raw, DefaultBaseURL)
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("%q must not contain credentials: set the key in api_key", redactUserinfo(u))
+		return nil, fmt.Errorf("%q %w", redactUserinfo(u), ErrCredentialsInURL)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
 		return nil, fmt.Errorf("%q must not have a query or fragment", raw)
@@ -154,6 +157,10 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// ErrCredentialsInURL is why ParseBaseURL refuses a URL with user
+// information: the API key travels in the Authorization header only.
+var ErrCredentialsInURL = errors.New("must not contain credentials: the API key is sent in the Authorization header, never in the URL")
+
 func redactUserinfo(u *url.URL) string {
 	c := *u
 	c.User = url.User("REDACTED")
@@ -169,16 +176,20 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// checkRedirect follows at most five redirects, never to plain http outside
-// loopback, and strips the Authorization header whenever the redirect leaves
-// the original host (scheme, host and port), so the key only goes where the
-// user configured it.
+// maxRedirects is how many redirects one attempt follows.
+const maxRedirects = 5
+
+// checkRedirect follows at most maxRedirects redirects, never to plain http
+// outside loopback, and strips the Authorization header whenever the
+// redirect leaves the original host (scheme, host and port), so the key
+// only goes where the user configured it. A redirect it refuses ends the
+// request at once (redirectError): retrying would only loop again.
 func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
-	if len(via) >= 5 {
-		return errors.New("stopped after 5 redirects")
+	if len(via) >= maxRedirects {
+		return &redirectError{fmt.Sprintf("stopped after %d redirects (the last to %s)", maxRedirects, req.URL.Redacted())}
 	}
 	if req.URL.Scheme != "https" && !IsLoopbackHost(req.URL.Hostname()) {
-		return fmt.Errorf("refusing a redirect to %s://%s: not https", req.URL.Scheme, req.URL.Host)
+		return &redirectError{fmt.Sprintf("refusing a redirect to %s://%s: not https, so the API key would travel unencrypted", req.URL.Scheme, req.URL.Host)}
 	}
 	orig := via[0].URL
 	if req.URL.Scheme != orig.Scheme || req.URL.Host != orig.Host {
@@ -186,6 +197,11 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	return nil
 }
+
+// redirectError is a redirect checkRedirect refused.
+type redirectError struct{ msg string }
+
+func (e *redirectError) Error() string { return e.msg }
 
 // request describes one logical API request (possibly several attempts).
 type request struct {
@@ -268,6 +284,20 @@ func (c *Client) attempt(ctx context.Context, r request, attempt int, handle fun
 
 	start := time.Now()
 	resp, err := c.http.Do(req)
+	var redirect *redirectError
+	if errors.As(err, &redirect) {
+		// A refused redirect: final, whatever max retries allow.
+		status := 0
+		var h http.Header
+		if resp != nil {
+			status, h = resp.StatusCode, resp.Header
+		}
+		c.limiter.Release(ticket, h)
+		c.logAttempt(ctx, r, status, attempt, start, err)
+		e := c.failure(r, KindRedirect, attemptResult{Status: status}, attempt, tally{}, nil)
+		e.Err = redirect
+		return attemptResult{}, nil, e
+	}
 	if err != nil {
 		c.limiter.Release(ticket, nil)
 		c.logAttempt(ctx, r, 0, attempt, start, err)
@@ -277,12 +307,12 @@ func (c *Client) attempt(ctx context.Context, r request, attempt int, handle fun
 	c.logAttempt(ctx, r, resp.StatusCode, attempt, start, nil)
 	res = attemptResult{Status: resp.StatusCode, Header: resp.Header}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return res, readSnippet(resp.Body), nil
+		return res, readSnippet(resp.Body, len(c.apiKey)), nil
 	}
 	if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(strings.ToLower(ct), "text/html") {
 		e := c.failure(r, KindDecode, res, attempt, tally{}, nil)
 		e.Err = fmt.Errorf("it is an HTML page (Content-Type %q), not JSON", ct)
-		e.Snippet = snippet(readSnippet(resp.Body), c.apiKey)
+		e.Snippet = c.redact.snippet(readSnippet(resp.Body, len(c.apiKey)))
 		return res, nil, e
 	}
 	// 2xx: hand the body to the decoder, watching for transport errors.
@@ -302,7 +332,7 @@ func (c *Client) attempt(ctx context.Context, r request, attempt int, handle fun
 		return res, nil, apiErr
 	}
 	e := c.failure(r, KindDecode, res, attempt, tally{}, nil)
-	e.Err = redactErr(herr, c.apiKey)
+	e.Err = herr
 	return res, nil, e
 }
 
@@ -327,10 +357,6 @@ func (c *Client) failure(r request, kind ErrorKind, res attemptResult, attempt i
 		e.Attempts = used.RateWaits
 	case KindHTTP:
 		e = c.httpError(e, body)
-	case KindTransport, KindTimeout:
-		if e.Err != nil {
-			e.Err = redactErr(e.Err, c.apiKey)
-		}
 	case KindCanceled:
 		e.Err = context.Canceled
 	}
@@ -365,12 +391,13 @@ func (c *Client) classify(ctx, actx context.Context, err error) ErrorKind {
 }
 
 // httpError completes a non-2xx error with the API's error code and a
-// redacted snippet of anything that is not the API's JSON error shape.
+// redacted snippet of anything that is not the API's JSON error shape (the
+// snippet is redacted here, before it is shortened).
 func (c *Client) httpError(e *Error, body []byte) *Error {
 	if code, ok := parseErrorCode(body); ok {
-		e.Code = code
+		e.Code = code // redacted and shortened with the rest of the error (redactor.seal)
 	} else if len(body) > 0 {
-		e.Snippet = snippet(body, c.apiKey)
+		e.Snippet = c.redact.snippet(body)
 	}
 	return e
 }
@@ -422,9 +449,11 @@ func (t *trackingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// readSnippet reads at most 4 KiB of an error body and closes it.
-func readSnippet(body io.ReadCloser) []byte {
-	b, _ := io.ReadAll(io.LimitReader(body, 4<<10))
+// readSnippet reads at most 4 KiB of an error body, and up to keyLen bytes
+// more so that a key that straddles the 4 KiB is read whole (and so
+// redacted whole), then closes the body.
+func readSnippet(body io.ReadCloser, keyLen int) []byte {
+	b, _ := io.ReadAll(io.LimitReader(body, 4<<10+int64(keyLen)))
 	drainAndClose(body)
 	return b
 }
@@ -444,11 +473,4 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-func redactErr(err error, secret string) error {
-	if secret == "" || !strings.Contains(err.Error(), secret) {
-		return err
-	}
-	return errors.New(redact(err.Error(), secret))
 }

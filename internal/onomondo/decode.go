@@ -44,8 +44,23 @@ func isPageTooLarge(err error) bool {
 	return errors.As(err, &e)
 }
 
-// errTooManyRecords stops a page that holds more records than asked for.
-var errTooManyRecords = errors.New("the page holds more records than asked for")
+// errTooManyRecords stops a page that holds more records than it may.
+var errTooManyRecords = errors.New("the page holds more records than it may")
+
+// errEmptyBody is a body with nothing in it (or only white space).
+var errEmptyBody = errors.New("the body is empty")
+
+// maxPageRecords bounds the records of one page a read accepts: ten times
+// the most the API sends in one answer (MaxPageSize). A server may send
+// more than the limit asked for, and such a page is read (see ReadUsage);
+// one this large is not a page of the API.
+const maxPageRecords = 10 * MaxPageSize
+
+// pageOptions are the options of a usage page's decoder: invalid UTF-8 in
+// a string becomes U+FFFD (as in SIM answers: a label or an operator name
+// is no reason to lose a total), and ids sent as JSON numbers are read as
+// text (idAsText).
+var pageOptions = json.JoinOptions(jsontext.AllowInvalidUTF8(true), json.WithUnmarshalers(json.UnmarshalFromFunc(idAsText)))
 
 // pageDecoder decodes usage pages. It keeps its jsontext.Decoder (its
 // buffer and its cache of repeated strings: SIM ids, ICCIDs, countries) and
@@ -53,9 +68,9 @@ var errTooManyRecords = errors.New("the page holds more records than asked for")
 type pageDecoder struct {
 	dec     jsontext.Decoder
 	records []Record
-	max     int // records this page may hold: the limit asked for
+	max     int // records this page may hold
 	seed    maphash.Seed
-	secret  string // the API key, redacted from values quoted in errors
+	redact  redactor // takes the API key out of values quoted in errors
 }
 
 var pageDecoderPool = sync.Pool{New: func() any { return newPageDecoder() }}
@@ -66,7 +81,7 @@ func (c *Client) pageDecoder() *pageDecoder {
 	if !ok {
 		d = newPageDecoder()
 	}
-	d.secret = c.apiKey
+	d.redact = c.redact
 	return d
 }
 
@@ -77,7 +92,7 @@ const maxKeptRecords = 4 * MaxPageSize
 
 // release returns d to the pool.
 func (d *pageDecoder) release() {
-	d.secret = ""
+	d.redact = redactor{}
 	if cap(d.records) > maxKeptRecords {
 		d.records = nil
 	}
@@ -112,7 +127,7 @@ func DecodeUsagePage(r io.Reader) (Page[Record], error) {
 // after the last allowed one starts, so a runaway answer costs neither time
 // nor memory.
 func (d *pageDecoder) decode(body io.Reader, maxRecords int) (Page[Record], error) {
-	d.dec.Reset(&capReader{r: body, limit: maxPageBody})
+	d.dec.Reset(&capReader{r: body, limit: maxPageBody}, pageOptions)
 	if want := min(maxRecords, MaxPageSize); cap(d.records) < want {
 		d.records = make([]Record, 0, want) // once: growing would copy every record
 	}
@@ -210,7 +225,11 @@ func (d *pageDecoder) readRecords() error {
 		if err := json.UnmarshalDecode(dec, r); err != nil {
 			var bce *byteCountError
 			if errors.As(err, &bce) {
-				return fmt.Errorf(`record %d of the page: "bytes" %s`, pos, bce.message(d.secret))
+				return fmt.Errorf(`record %d of the page: "bytes" %s`, pos, bce.message(d.redact))
+			}
+			var ve *valueError
+			if errors.As(err, &ve) {
+				return fmt.Errorf(`record %d of the page: %q %s`, pos, ve.field, ve.message(d.redact))
 			}
 			if isIOorSyntax(err) {
 				return err
@@ -341,7 +360,7 @@ func describeJSONError(err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("the JSON ends early (truncated)")
 	case errors.Is(err, io.EOF):
-		return errors.New("the body is empty")
+		return errEmptyBody
 	case errors.As(err, &syn):
 		return fmt.Errorf("invalid JSON at byte %d: %v", syn.ByteOffset, trimJSONPrefix(syn.Err))
 	}

@@ -19,7 +19,8 @@ const (
 	// KindTransport: the connection failed (refused, reset, TLS) and retries
 	// did not help.
 	KindTransport
-	// KindTimeout: no complete answer arrived within request_timeout.
+	// KindTimeout: no complete answer arrived within the request timeout
+	// (Config.RequestTimeout).
 	KindTimeout
 	// KindDecode: a 2xx answer whose body is not the JSON we expect (HTML from
 	// a proxy, truncated JSON, an empty body, a field of the wrong type).
@@ -29,16 +30,27 @@ const (
 	KindPaging
 	// KindRateLimited: still rate limited after the allowed number of waits.
 	KindRateLimited
-	// KindCanceled: Terraform (or the caller) cancelled the read.
+	// KindCanceled: the caller cancelled the read.
 	KindCanceled
+	// KindMismatch: the API answered with a record that is not what was
+	// asked for: outside the period of the time filter, of another country
+	// or of another SIM.
+	KindMismatch
+	// KindRedirect: the API answered with a redirect the client does not
+	// follow (to plain http, or one too many).
+	KindRedirect
 )
 
 // Error is the one error type the client returns. Every message a user sees
 // about a failed request is worded here, in Summary and Detail, so the
 // provider's diagnostics, the logs and the tests all say the same thing.
+// Detail speaks of the client's settings in its own words (the API key, the
+// request timeout); a program that calls them something else names them
+// with DetailIn.
 //
-// An Error never holds the API key: response snippets are redacted when they
-// are captured, and requests are described by method, path and query only.
+// An Error never holds the API key: every string in it that came from the
+// server is redacted before a read returns it (redactor.seal), and requests
+// are described by method, path and query only.
 type Error struct {
 	Kind     ErrorKind
 	Method   string
@@ -93,12 +105,67 @@ func (e *Error) Summary() string {
 		return "Onomondo API rate limit exceeded"
 	case KindCanceled:
 		return "Onomondo API request cancelled"
+	case KindMismatch:
+		return "Onomondo API answered with usage that was not asked for"
+	case KindRedirect:
+		return "Onomondo API redirect refused"
 	}
 	return "Onomondo API request failed"
 }
 
-// Detail says what happened, on which request, and what the user can do.
-func (e *Error) Detail() string {
+// Terms are the names an error's advice gives the client's settings and its
+// caller. A program that wraps the client (the Terraform provider) names
+// its own arguments here, so its users read the names they set; the zero
+// value, and any empty field, uses the client's own words (DefaultTerms).
+type Terms struct {
+	Self           string // who expects the answers: "the client"
+	APIKey         string // where the key was set: "the API key"
+	BaseURL        string // "the base URL"
+	MaxRetries     string // "the number of retries"
+	RequestTimeout string // "the request timeout"
+	PageSize       string // "the page size"
+	// Arguments is what a 400 asks to check: "the request's parameters
+	// (filter, limit, offset, group, next_page)".
+	Arguments string
+	// Interrupted is an example of why a read was cancelled: "the caller
+	// cancelled it".
+	Interrupted string
+}
+
+// DefaultTerms are the client's own words.
+var DefaultTerms = Terms{
+	Self:           "the client",
+	APIKey:         "the API key the client was given",
+	BaseURL:        "the base URL",
+	MaxRetries:     "the number of retries",
+	RequestTimeout: "the request timeout",
+	PageSize:       "the page size",
+	Arguments:      "the request's parameters (filter, limit, offset, group, next_page)",
+	Interrupted:    "the caller cancelled it",
+}
+
+// withDefaults fills every empty name with the client's own.
+func (t Terms) withDefaults() Terms {
+	d := DefaultTerms
+	for _, f := range []struct{ v, def *string }{
+		{&t.Self, &d.Self}, {&t.APIKey, &d.APIKey}, {&t.BaseURL, &d.BaseURL}, {&t.MaxRetries, &d.MaxRetries},
+		{&t.RequestTimeout, &d.RequestTimeout}, {&t.PageSize, &d.PageSize}, {&t.Arguments, &d.Arguments},
+		{&t.Interrupted, &d.Interrupted},
+	} {
+		if *f.v == "" {
+			*f.v = *f.def
+		}
+	}
+	return t
+}
+
+// Detail says what happened, on which request, and what the user can do, in
+// the client's own words (DefaultTerms).
+func (e *Error) Detail() string { return e.DetailIn(DefaultTerms) }
+
+// DetailIn is Detail with the settings named as t names them.
+func (e *Error) DetailIn(t Terms) string {
+	t = t.withDefaults()
 	var b strings.Builder
 	req := e.Method + " " + e.Endpoint
 	if e.Page > 0 {
@@ -116,7 +183,7 @@ func (e *Error) Detail() string {
 		fmt.Fprintf(&b, "%s answered %s. ", req, status)
 		switch {
 		case e.Status == http.StatusUnauthorized:
-			b.WriteString("The API key is missing, wrong or revoked. Check the provider's api_key argument or the ONOMONDO_API_KEY environment variable: it must be the raw key (onok_...) without a \"Bearer \" prefix, for the organisation that owns the data.")
+			fmt.Fprintf(&b, "The API key is missing, wrong or revoked. Check %s: it must be the raw key (onok_...) without a \"Bearer \" prefix, for the organisation that owns the data.", t.APIKey)
 			if strings.HasPrefix(e.Endpoint, "/sms/") {
 				b.WriteString(" Onomondo's SMS docs page writes the header as \"Bearer <key>\", but every client we know sends the bare key, as the seed's scheme says: if the same key reads GET /usage, report that the SMS endpoints refuse it.")
 			}
@@ -125,11 +192,11 @@ func (e *Error) Detail() string {
 		case e.Status == http.StatusNotFound:
 			fmt.Fprintf(&b, "%s was not found in the organisation of this API key. Check the id, and that the key belongs to the right organisation.", upperFirst(orDefault(e.Resource, "the requested item")))
 		case e.Status == http.StatusBadRequest:
-			b.WriteString("The API refused the request's parameters. Check the data source's arguments (filters, limit, offset, group, next_page); a next_page cursor must come from a read with the same filters.")
+			fmt.Fprintf(&b, "The API refused the request's parameters. Check %s; a next_page cursor must come from a read with the same filters.", t.Arguments)
 		case e.Status == http.StatusTooManyRequests:
 			b.WriteString("The API's rate limit (600 requests a minute per client IP address, shared by every process behind the same address) stayed exhausted. Retry later, or run fewer reads at once.")
 		case e.Status >= 500:
-			fmt.Fprintf(&b, "The API failed on its side and kept failing after %d attempt(s). This is usually temporary: retry later, or raise the provider's max_retries.", e.Attempts)
+			fmt.Fprintf(&b, "The API failed on its side and kept failing after %d attempt(s). This is usually temporary: retry later, or raise %s.", e.Attempts, t.MaxRetries)
 		default:
 			b.WriteString("The API did not accept the request.")
 		}
@@ -138,18 +205,22 @@ func (e *Error) Detail() string {
 			fmt.Fprintf(&b, "%s answered %s, but the connection broke off while the answer was read (%v), in each of %d attempt(s). Nothing was counted from this read. Check the network and any proxy between you and the API, then retry.", req, status, e.Err, e.Attempts)
 			break
 		}
-		fmt.Fprintf(&b, "%s failed after %d attempt(s): %v. Check the network, any HTTP(S)_PROXY settings, and the provider's base_url.", req, e.Attempts, e.Err)
+		fmt.Fprintf(&b, "%s failed after %d attempt(s): %v. Check the network, any HTTP(S)_PROXY settings, and %s.", req, e.Attempts, e.Err, t.BaseURL)
 	case KindTimeout:
-		fmt.Fprintf(&b, "%s got no complete answer within request_timeout (%s) in %d attempt(s). Raise the provider's request_timeout, or lower limit so that each page is smaller.", req, e.Timeout, e.Attempts)
+		fmt.Fprintf(&b, "%s got no complete answer within %s (%s) in %d attempt(s). Raise %s, or lower %s so that each page is smaller.", req, t.RequestTimeout, e.Timeout, e.Attempts, t.RequestTimeout, t.PageSize)
 	case KindDecode:
-		fmt.Fprintf(&b, "%s answered %s, but the body is not the JSON the provider expects: %v. ", req, orDefault(status, "without a status"), e.Err)
-		b.WriteString("Nothing was counted from this read. If it persists, a proxy or gateway may be answering in the API's place; check base_url and proxy settings.")
+		fmt.Fprintf(&b, "%s answered %s, but the body is not the JSON %s expects: %v. ", req, orDefault(status, "without a status"), t.Self, e.Err)
+		fmt.Fprintf(&b, "Nothing was counted from this read. If it persists, a proxy or gateway may be answering in the API's place; check %s and proxy settings.", t.BaseURL)
 	case KindPaging:
 		fmt.Fprintf(&b, "%s: %v. The read was stopped rather than risk counting records twice or looping forever; nothing was counted from it. Retry later, and report it to Onomondo if it persists.", req, e.Err)
+	case KindMismatch:
+		fmt.Fprintf(&b, "%s: %v. Counting it would put usage that was not asked for into the totals, so the read was stopped and nothing was counted from it. Report it to Onomondo if it persists.", req, e.Err)
+	case KindRedirect:
+		fmt.Fprintf(&b, "%s answered %s, a redirect that was not followed: %v. The API does not redirect; check %s, and any proxy between you and the API.", req, orDefault(status, "with a redirect"), e.Err, t.BaseURL)
 	case KindRateLimited:
 		fmt.Fprintf(&b, "%s was still rate limited after %d wait(s). The API allows 600 requests a minute per client IP address, shared by every process behind the same address (CI runners behind one NAT share it). Run fewer reads at once or retry later.", req, e.Attempts)
 	case KindCanceled:
-		fmt.Fprintf(&b, "%s was cancelled before it finished (for example Terraform was interrupted). Nothing was counted from it.", req)
+		fmt.Fprintf(&b, "%s was cancelled before it finished (for example %s). Nothing was counted from it.", req, t.Interrupted)
 	default:
 		fmt.Fprintf(&b, "%s failed: %v.", req, e.Err)
 	}
@@ -166,11 +237,8 @@ func IsNotFound(err error) bool {
 }
 
 // IsCanceled reports whether err comes from a cancelled context.
+// (A KindCanceled *Error wraps context.Canceled.)
 func IsCanceled(err error) bool {
-	var e *Error
-	if errors.As(err, &e) && e.Kind == KindCanceled {
-		return true
-	}
 	return errors.Is(err, context.Canceled)
 }
 
@@ -186,29 +254,4 @@ func upperFirst(s string) string {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]
-}
-
-// redact replaces every occurrence of secret (the API key) in s. Anything
-// shown to a user is redacted before it is shortened: a cut through the key
-// would leave a prefix that no later redaction recognises.
-func redact(s, secret string) string {
-	if secret == "" {
-		return s
-	}
-	return strings.ReplaceAll(s, secret, "<redacted>")
-}
-
-// snippet makes a short, single-line, redacted excerpt of a body for an
-// error message.
-func snippet(body []byte, secret string) string {
-	s := redact(strings.Join(strings.Fields(string(body)), " "), secret)
-	const maxLen = 160
-	if len(s) > maxLen {
-		cut := maxLen
-		for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not split a UTF-8 sequence
-			cut--
-		}
-		s = s[:cut] + "..."
-	}
-	return s
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/onomondo/terraform-provider-onomondo/internal/bytesize"
 )
 
 // The fuzz targets below decode arbitrary bodies the way the client does and
@@ -124,17 +126,45 @@ func fzRefBytes(v jsontext.Value) (value int64, null, ok bool) {
 }
 
 // fzRefRecord is a record as the reference decodes it: the whole document
-// at once, with "bytes" kept raw.
+// at once, with "bytes" and the ids that may come as numbers kept raw.
 type fzRefRecord struct {
 	Time        string          `json:"time"`
 	BillID      string          `json:"bill_id"`
-	SimID       string          `json:"sim_id"`
-	ICCID       string          `json:"iccid"`
+	SimID       jsontext.Value  `json:"sim_id"`
+	ICCID       jsontext.Value  `json:"iccid"`
 	SessionID   string          `json:"session_id"`
 	Bytes       *jsontext.Value `json:"bytes"` // nil when absent or null
 	CountryCode string          `json:"country_code"`
 	NetworkType string          `json:"network_type"`
-	Network     Network         `json:"network"`
+	Network     struct {
+		MCC jsontext.Value `json:"mcc"`
+		MNC jsontext.Value `json:"mnc"`
+	} `json:"network"`
+}
+
+// fzRefOptions: invalid UTF-8 in a string reads as U+FFFD.
+var fzRefOptions = jsontext.AllowInvalidUTF8(true)
+
+// fzRefID reads an id that may come as a JSON string (or null) or as a JSON
+// number of digits alone: at most maxDigits significant digits, padded
+// with zeros to width.
+func fzRefID(v jsontext.Value, width, maxDigits int) (string, bool) {
+	v = bytes.TrimSpace(v)
+	if len(v) == 0 || string(v) == "null" {
+		return "", true
+	}
+	if v[0] == '"' {
+		var s string
+		return s, json.Unmarshal(v, &s, fzRefOptions) == nil
+	}
+	digits := string(v)
+	if digits == "" || strings.Trim(digits, "0123456789") != "" || len(strings.TrimLeft(digits, "0")) > maxDigits {
+		return "", false
+	}
+	for len(digits) < width {
+		digits = "0" + digits
+	}
+	return digits, true
 }
 
 type fzRefPage struct {
@@ -147,7 +177,7 @@ type fzRefPage struct {
 // whether the body must be accepted; want is the page then.
 func fzRefDecodeUsagePage(data []byte) (want Page[Record], ok bool) {
 	var top map[string]jsontext.Value
-	if json.Unmarshal(data, &top) != nil || top == nil {
+	if json.Unmarshal(data, &top, fzRefOptions) != nil || top == nil {
 		return want, false
 	}
 	_, hasUsage := top["usage"]
@@ -156,7 +186,7 @@ func fzRefDecodeUsagePage(data []byte) (want Page[Record], ok bool) {
 		return want, false
 	}
 	var p fzRefPage
-	if json.Unmarshal(data, &p) != nil {
+	if json.Unmarshal(data, &p, fzRefOptions) != nil {
 		return want, false
 	}
 	for _, r := range p.Usage {
@@ -167,10 +197,17 @@ func fzRefDecodeUsagePage(data []byte) (want Page[Record], ok bool) {
 		if !ok || null {
 			return want, false
 		}
+		simID, ok1 := fzRefID(r.SimID, 9, 9)
+		iccid, ok2 := fzRefID(r.ICCID, 0, 22)
+		mcc, ok3 := fzRefID(r.Network.MCC, 3, 3)
+		mnc, ok4 := fzRefID(r.Network.MNC, 0, 3)
+		if !ok1 || !ok2 || !ok3 || !ok4 {
+			return want, false
+		}
 		want.Items = append(want.Items, Record{
-			Time: r.Time, BillID: r.BillID, SimID: r.SimID, ICCID: r.ICCID,
+			Time: r.Time, BillID: r.BillID, SimID: simID, ICCID: iccid,
 			SessionID: r.SessionID, Bytes: Bytes(n), CountryCode: strings.ToLower(r.CountryCode),
-			NetworkType: r.NetworkType, Network: r.Network,
+			NetworkType: r.NetworkType, Network: Network{MCC: mcc, MNC: mnc},
 		})
 	}
 	if pg := p.Pagination; pg != nil {
@@ -357,6 +394,19 @@ func fzRefTagTotal(raw []byte) (want TagTotal, ok bool) {
 	if len(trimmed) == 0 || json.Unmarshal(trimmed, &obj) != nil || obj == nil {
 		return TagTotal{}, false // empty, not JSON, or not an object (null)
 	}
+	unit, ok := fzRefUnit(obj["unit"])
+	if !ok {
+		return TagTotal{}, false
+	}
+	var listed []Record // the "usage" list, when it is one
+	isList := false
+	if v := bytes.TrimSpace(obj["usage"]); len(v) > 0 && v[0] == '[' {
+		page, ok := fzRefDecodeUsagePage(trimmed)
+		if !ok {
+			return TagTotal{}, false
+		}
+		listed, isList = page.Items, true
+	}
 	for _, key := range fzTotalKeys {
 		v, present := obj[key]
 		if !present || fzParseNumber(v).null {
@@ -368,11 +418,7 @@ func fzRefTagTotal(raw []byte) (want TagTotal, ok bool) {
 			if key != "usage" {
 				return TagTotal{}, false
 			}
-			page, ok := fzRefDecodeUsagePage(trimmed)
-			if !ok {
-				return TagTotal{}, false
-			}
-			for _, r := range page.Items {
+			for _, r := range listed {
 				if n > math.MaxInt64-r.Bytes.Value {
 					return TagTotal{}, false
 				}
@@ -380,7 +426,17 @@ func fzRefTagTotal(raw []byte) (want TagTotal, ok bool) {
 			}
 			from = "usage[]"
 		} else {
-			num, _, ok := fzRefBytes(v)
+			if key == "total" && isList {
+				// Beside a list, a total equal to its length or to "count"
+				// counts records.
+				if t, _, ok := fzRefBytes(v); ok {
+					c, cnull, cok := fzRefBytes(obj["count"])
+					if t == int64(len(listed)) || (obj["count"] != nil && cok && !cnull && c == t) {
+						continue
+					}
+				}
+			}
+			num, ok := fzRefAmount(v, unit)
 			if !ok {
 				return TagTotal{}, false
 			}
@@ -394,6 +450,43 @@ func fzRefTagTotal(raw []byte) (want TagTotal, ok bool) {
 		}
 	}
 	return want, true
+}
+
+// fzRefUnit reads a tag total's "unit": "" for bytes; ok false when it is
+// not a unit of bytes.
+func fzRefUnit(v jsontext.Value) (string, bool) {
+	if v == nil || string(bytes.TrimSpace(v)) == "null" {
+		return "", true
+	}
+	var u string
+	if json.Unmarshal(v, &u) != nil {
+		return "", false
+	}
+	u = strings.TrimSpace(u)
+	if u == "B" || strings.EqualFold(u, "byte") || strings.EqualFold(u, "bytes") {
+		return "", true
+	}
+	_, err := bytesize.Parse("1 " + u)
+	return u, err == nil
+}
+
+// fzRefAmount reads a total in unit: without one, by the byte count rules;
+// with one, a number (or a string of one) as bytesize reads it.
+func fzRefAmount(v jsontext.Value, unit string) (int64, bool) {
+	if unit == "" {
+		n, null, ok := fzRefBytes(v)
+		return n, ok && !null
+	}
+	text := string(bytes.TrimSpace(v))
+	if strings.HasPrefix(text, `"`) {
+		if json.Unmarshal(v, &text) != nil {
+			return 0, false
+		}
+	} else if !fzParseNumber(v).isNumber {
+		return 0, false
+	}
+	n, err := bytesize.Parse(text + " " + unit)
+	return n, err == nil
 }
 
 func FuzzDecodeTagTotal(f *testing.F) {
@@ -412,6 +505,10 @@ func FuzzDecodeTagTotal(f *testing.F) {
 		" \n\t{\"bytes\": 5}\r\n ",
 		`{"bytes":5`,
 		`null`, // was accepted as "no total" before it was refused
+		`{"total":5,"unit":"MB"}`,
+		`{"total":"1.5","unit":"KiB"}`,
+		`{"total":5,"unit":"furlongs"}`,
+		`{"count":2,"total":2,"usage":[{"bytes":10},{"bytes":5}]}`,
 		"",
 	} {
 		f.Add([]byte(s))

@@ -44,6 +44,7 @@ func readJSONBody(body io.Reader, maxBytes int64) ([]byte, error) {
 // are redacted of secret (the API key: a proxy may echo it anywhere) before
 // they are shortened.
 func unmarshalLenient(data []byte, v any, secret string) error {
+	r := newRedactor(secret)
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) == 0:
@@ -62,9 +63,9 @@ func unmarshalLenient(data []byte, v any, secret string) error {
 		var bce *byteCountError
 		switch {
 		case errors.As(sem.Err, &ve): // from a value's own decoder
-			return fmt.Errorf("%s: %s", where, ve.message(secret))
+			return fmt.Errorf("%s: %s", where, ve.message(r))
 		case errors.As(sem.Err, &bce):
-			return fmt.Errorf("%s: %s", where, bce.message(secret))
+			return fmt.Errorf("%s: %s", where, bce.message(r))
 		case sem.JSONKind == 0 && sem.Err != nil:
 			return fmt.Errorf("%s: %v", where, trimJSONPrefix(sem.Err))
 		}
@@ -118,17 +119,18 @@ func goTypeName(t reflect.Type) string {
 
 // valueError says why a value is not what a field takes.
 type valueError struct {
+	field    string // the member it was given for, when the error is worded without its place
 	text     string // the JSON value
 	what     string // what it is instead
 	expected string
 }
 
-func (e *valueError) Error() string { return e.message("") }
+func (e *valueError) Error() string { return e.message(redactor{}) }
 
-// message words the error with the value redacted of secret before it is
-// shortened, so no part of the key survives the cut.
-func (e *valueError) message(secret string) string {
-	return fmt.Sprintf("%s is %s, expected %s", shorten(redact(e.text, secret), 40), e.what, e.expected)
+// message words the error with the value redacted before it is shortened,
+// so no part of the key survives the cut.
+func (e *valueError) message(r redactor) string {
+	return fmt.Sprintf("%s is %s, expected %s", r.cut(e.text, 40), e.what, e.expected)
 }
 
 // optCount is a count of a paged answer (count, limit, offset, total): a

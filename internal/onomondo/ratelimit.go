@@ -25,14 +25,15 @@ const resetSlack = 10 * time.Second
 // `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` on
 // every answer. What the limiter believes, and so when a request may go:
 //
-//   - Nothing known yet (no x-ratelimit-limit seen): requests go freely.
+//   - Nothing known yet (no x-ratelimit-limit seen): requests go freely,
+//     except while a 429's wait lasts (Exhaust): it holds every request.
 //   - A window known: an answer reported the remaining budget with a
 //     plausible reset (ParseReset). A request may start while that budget,
-//     less the requests in flight the report cannot have counted (those
-//     sent after the request it answered), is above zero, and while the
-//     limiter's own count of its sends in the window is below the limit
-//     (answers to parallel requests arrive out of order, so a report can
-//     overstate the budget by a request or two). Counting in-flight
+//     less the requests in flight (the report may not have counted them:
+//     parallel requests reach the API in any order), is above zero, and
+//     while the limiter's own count of its sends in the window is below
+//     the limit (answers to parallel requests arrive out of order, so a
+//     report can overstate the budget by a request or two). Counting in-flight
 //     requests matters: Terraform reads up to ten data sources at once.
 //     When the reset passes, a fresh budget of the known limit opens.
 //   - No usable reset (headers stripped by a proxy, a clock far off, a
@@ -55,7 +56,7 @@ type RateLimiter struct {
 	remaining int
 	until     time.Time // when that report stops being believed; zero: no report believed
 	knownEnd  bool      // until is a reset the API reported (a window known), not report time + window
-	seenSeq   uint64    // ticket after the request whose answer set remaining
+	seenSeq   uint64    // ticket after the request whose answer set remaining (orders the reports)
 	sent      int       // our sends since the known window began
 
 	// sends holds the times of our sends since the last window passed,
@@ -159,6 +160,11 @@ func (l *RateLimiter) blocked(now time.Time) (wait time.Duration, why string) {
 	}
 	l.pruneSends(now)
 	if l.limit == 0 {
+		if l.knownEnd && l.remaining <= 0 {
+			// No limit known (a proxy strips the headers), but a 429's wait
+			// (Exhaust) or a report of a spent window holds every request.
+			return l.until.Sub(now) + l.margin, "the rate-limit budget is spent until the window resets"
+		}
 		return 0, "" // nothing known yet
 	}
 	// Our own count: in a known window, our sends since it began; otherwise
@@ -204,15 +210,11 @@ func (l *RateLimiter) pruneSends(now time.Time) {
 }
 
 // uncounted is the number of requests in flight that the last reported
-// remaining budget cannot include: those sent after the request it answered.
+// remaining budget may not include: every one. Those sent after the request
+// it answered cannot be in it, and those sent before may still be on their
+// way to the API (parallel requests reach it in any order).
 func (l *RateLimiter) uncounted() int {
-	n := 0
-	for t := range l.inFlight {
-		if t >= l.seenSeq {
-			n++
-		}
-	}
-	return n
+	return len(l.inFlight)
 }
 
 // Release ends an in-flight request and takes in the rate-limit headers of
@@ -359,7 +361,10 @@ func ReadRateHeaders(h http.Header, now time.Time) RateHeaders {
 //   - from 10^9 to 10^11: a Unix time in seconds (the documented form);
 //   - 10^11 and above: a Unix time in milliseconds.
 //
-// Fractions are accepted. The result counts only when it lies ahead of now
+// Fractions are accepted. A whole number is read as the latest instant it
+// may stand for (one second, or millisecond, later): a server may round the
+// reset down, and a budget believed to reopen early provokes 429s. The
+// result counts only when it lies ahead of now
 // by at most one APIWindow plus resetSlack: a reset that looks past (a server
 // clock behind ours) or far ahead (a clock ahead, or a wrong unit) says
 // nothing usable about when the budget returns, and ok is false. (Answers
@@ -394,6 +399,7 @@ func readReset(v string, now time.Time) (time.Time, resetState) {
 	}
 	whole, frac := math.Modf(f) // kept apart: f*1e9 would lose nanoseconds
 	var t time.Time
+	unit := time.Second
 	switch {
 	case f < 1e9:
 		t = now.Add(time.Duration(f * float64(time.Second)))
@@ -401,10 +407,20 @@ func readReset(v string, now time.Time) (time.Time, resetState) {
 		t = time.Unix(int64(whole), int64(frac*1e9))
 	default:
 		t = time.UnixMilli(int64(whole)).Add(time.Duration(frac * 1e6))
+		unit = time.Millisecond
+	}
+	latest := t
+	if !strings.ContainsAny(v, ".eE") {
+		// A whole number of seconds (or milliseconds) may have been rounded
+		// down: the window may end up to one unit later. Read it as that
+		// latest instant, or the budget would reopen before the API's.
+		latest = t.Add(unit)
 	}
 	switch d := t.Sub(now); {
 	case d > 0 && d <= APIWindow+resetSlack:
-		return t, resetAhead
+		return latest, resetAhead
+	case d <= 0 && d >= -resetJustEndedAge && latest.After(now):
+		return latest, resetAhead // within the unit it was rounded down by: the window may still run
 	case d <= 0 && d >= -resetJustEndedAge:
 		return time.Time{}, resetJustEnded
 	}

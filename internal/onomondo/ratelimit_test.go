@@ -30,11 +30,14 @@ func TestRateLimiterObserveOrdering(t *testing.T) {
 			t.Errorf("remaining %d, want 3 (the lower report of the same window)", l.remaining)
 		}
 		l.Release(t1, h(10, 9, reset(time.Second))) // an earlier window: ignored
-		if l.remaining != 3 || !l.until.Equal(start.Add(2*time.Second)) {
+		// A whole-second reset may have been rounded down: the window is
+		// believed to run to a second past it.
+		if l.remaining != 3 || !l.until.Equal(start.Add(3*time.Second)) {
 			t.Errorf("an earlier window changed the state: %d %s", l.remaining, l.until)
 		}
 		// Three more requests fit (remaining 3); the fourth must wait for
-		// the window's reset, and no longer: then a fresh budget opens.
+		// the window's reset (and the second it may stand for), and no
+		// longer: then a fresh budget opens.
 		for i := 0; i < 3; i++ {
 			if _, _, err := l.Acquire(ctx); err != nil {
 				t.Fatal(err)
@@ -43,15 +46,16 @@ func TestRateLimiterObserveOrdering(t *testing.T) {
 		if _, _, err := l.Acquire(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if waited := time.Since(start); waited < 2*time.Second || waited > 2*time.Second+100*time.Millisecond {
-			t.Errorf("the fourth request went after %s, want at the reset (2s)", waited)
+		if waited := time.Since(start); waited < 3*time.Second || waited > 3*time.Second+100*time.Millisecond {
+			t.Errorf("the fourth request went after %s, want a second past the reset (3s)", waited)
 		}
 	})
 }
 
 // Ten readers at once against a budget of 15 requests a second, as ten
 // parallel data sources would: every read completes exactly, with no 429,
-// and as fast as the budget allows.
+// and as fast as the budget allows when each whole-second reset is read as
+// the second it may stand for (so here every other window).
 func TestRateLimiterParallelReadersProvokeNo429(t *testing.T) {
 	bubble(t, func(t *testing.T) {
 		a := newUsageAPI(40, 15, time.Second, rateReading{})
@@ -77,9 +81,10 @@ func TestRateLimiterParallelReadersProvokeNo429(t *testing.T) {
 		if limited := a.rateLimited(); limited != 0 {
 			t.Errorf("%d of %d requests were answered 429", limited, n)
 		}
-		// 100 requests at 15 a second need 7 windows: the last one starts 6 s in.
-		if took := time.Since(start); took < 6*time.Second || took > 7*time.Second {
-			t.Errorf("the reads took %s, want the 7th window (6s to 7s)", took)
+		// 100 requests at 15 a window need 7 windows; each waits out its
+		// reset and a second: the last one starts 12 s in.
+		if took := time.Since(start); took < 12*time.Second || took > 13*time.Second {
+			t.Errorf("the reads took %s, want the 7th window used (12s to 13s)", took)
 		}
 	})
 }
@@ -192,14 +197,15 @@ func TestRateLimiterReadings(t *testing.T) {
 // minute.
 func TestRateLimiterIgnoresAReportOfAnEndedWindow(t *testing.T) {
 	const base = 1_800_000_000
-	now := time.Unix(base, 500_000_000)
+	now := time.Unix(base, 1_500_000_000)
 	l := NewRateLimiter()
 	l.now = func() time.Time { return now }
 	tk, _, _ := l.Acquire(context.Background())
 	h := http.Header{}
 	h.Set("X-Ratelimit-Limit", "5")
 	h.Set("X-Ratelimit-Remaining", "0")
-	h.Set("X-Ratelimit-Reset", strconv.FormatInt(base, 10)) // half a second ago
+	// A second and a half ago: even rounded down by up to a second, over.
+	h.Set("X-Ratelimit-Reset", strconv.FormatInt(base, 10))
 	l.Release(tk, h)
 	l.mu.Lock()
 	_, why := l.blocked(now)
@@ -219,17 +225,19 @@ func TestRateLimiterIgnoresAReportOfAnEndedWindow(t *testing.T) {
 // over the API's 60 s window: the budget comes back one minute after it was
 // spent, not later (and not never).
 func TestReadingsUnderBudget(t *testing.T) {
-	const paced, fallback = 2 * time.Second, APIWindow
+	// A whole-second reset is read as the second it may stand for (the API
+	// may round it down): the 21st request waits for the reset and a second.
+	const paced, pacedWhole, fallback = 2 * time.Second, 3 * time.Second, APIWindow
 	cases := []struct {
 		name    string
 		reading rateReading
 		took    time.Duration // when the read ends: the 21st request waits this long
 	}{
-		{"reset in Unix seconds", rateReading{}, paced},
-		{"reset as seconds until", rateReading{reset: resetDelta}, paced},
+		{"reset in Unix seconds", rateReading{}, pacedWhole},
+		{"reset as seconds until", rateReading{reset: resetDelta}, pacedWhole},
 		{"reset in Unix milliseconds", rateReading{reset: resetUnixMS}, paced},
-		{"server clock 90 s behind, with its Date", rateReading{skew: -90 * time.Second, date: true}, paced},
-		{"server clock 90 s ahead, with its Date", rateReading{skew: 90 * time.Second, date: true}, paced},
+		{"server clock 90 s behind, with its Date", rateReading{skew: -90 * time.Second, date: true}, pacedWhole},
+		{"server clock 90 s ahead, with its Date", rateReading{skew: 90 * time.Second, date: true}, pacedWhole},
 		{"server clock 90 s behind, no usable reset", rateReading{skew: -90 * time.Second}, fallback},
 		{"server clock 90 s ahead, no usable reset", rateReading{skew: 90 * time.Second}, fallback},
 		{"proxy strips remaining and reset", rateReading{strip: true}, fallback},

@@ -31,6 +31,13 @@ type Record struct {
 
 // Network is the mobile network a record was used on. MCC and MNC are
 // strings so that "06" keeps its zero.
+//
+// Ids sent as JSON numbers are read as text where the number says what the
+// text is (idAsText): a sim_id 42 is "000000042" (a SIM id is 9 digits,
+// zero padded), an mcc 238 is "238" (3 digits), an iccid its digits. An
+// mnc sent as a number keeps its digits as written ("6"): MNCs are 2 or 3
+// digits depending on the country, so whether 6 was "06" or "006" is not
+// guessed.
 type Network struct {
 	MCC string `json:"mcc"`
 	MNC string `json:"mnc"`
@@ -113,13 +120,13 @@ type byteCountError struct {
 	what string // what it is instead
 }
 
-func (e *byteCountError) Error() string { return e.message("") }
+func (e *byteCountError) Error() string { return e.message(redactor{}) }
 
-// message words the error with the value redacted of secret (the API key: a
-// proxy may echo it anywhere) before it is shortened, so no part of the key
+// message words the error with the value redacted (the API key: a proxy
+// may echo it anywhere) before it is shortened, so no part of the key
 // survives the cut.
-func (e *byteCountError) message(secret string) string {
-	return fmt.Sprintf("%s is %s, expected a whole non-negative number of bytes", shorten(redact(e.text, secret), 40), e.what)
+func (e *byteCountError) message(r redactor) string {
+	return fmt.Sprintf("%s is %s, expected a whole non-negative number of bytes", r.cut(e.text, 40), e.what)
 }
 
 // wholeNumber reads a JSON number that must be a whole number in 0..MaxInt64.
@@ -192,15 +199,43 @@ func kindName(k jsontext.Kind) string {
 	return "value"
 }
 
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
+// idAsText reads an id that a server sent as a JSON number where the API
+// sends a string (see Network). Only sim_id, iccid, mcc and mnc are read
+// so; any other string field given a number stays an error, as does a
+// number that cannot be the id (a fraction, a negative number, a SIM id of
+// more than 9 digits). Anything that is not a number is left to the
+// default decoding (errors.ErrUnsupported).
+func idAsText(dec *jsontext.Decoder, s *string) error {
+	if dec.PeekKind() != '0' {
+		return errors.ErrUnsupported
 	}
-	cut := n
-	for cut > 0 && (s[cut]&0xC0) == 0x80 { // do not split a UTF-8 sequence
-		cut--
+	field := dec.StackPointer().LastToken()
+	width, maxDigits := 0, 0
+	switch field {
+	case "sim_id":
+		width, maxDigits = 9, 9
+	case "mcc":
+		width, maxDigits = 3, 3
+	case "mnc":
+		maxDigits = 3
+	case "iccid":
+		maxDigits = 22
+	default:
+		return errors.ErrUnsupported
 	}
-	return s[:cut] + "..."
+	val, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	text := string(val)
+	if strings.Trim(text, "0123456789") != "" || len(strings.TrimLeft(text, "0")) > maxDigits {
+		return &valueError{field: field, text: text, what: "a JSON number that is not an id", expected: fmt.Sprintf("a string, or a whole number of at most %d digits", maxDigits)}
+	}
+	if width > 0 && len(text) < width {
+		text = strings.Repeat("0", width-len(text)) + text
+	}
+	*s = text
+	return nil
 }
 
 // ParseByteCount decodes one JSON value as a ByteCount, with the same rules

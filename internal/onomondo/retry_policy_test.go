@@ -47,19 +47,21 @@ func TestRetryPolicy(t *testing.T) {
 		want want
 	}{
 		// 429: waits that count against MaxRateLimitWaits, never max_retries.
+		// A whole-second reset may have been rounded down: the wait runs to
+		// a second past it (a millisecond for milliseconds), and 50 ms more.
 		{"429 reset in Unix seconds", attemptResult{Status: 429, Header: hdr("X-Ratelimit-Reset", unix(3*time.Second))}, tally{},
-			want{retry: true, wait: 3*time.Second + 50*time.Millisecond, rateLimited: true, reason: "until x-ratelimit-reset"}},
+			want{retry: true, wait: 4*time.Second + 50*time.Millisecond, rateLimited: true, reason: "until x-ratelimit-reset"}},
 		{"429 reset in Unix milliseconds", attemptResult{Status: 429, Header: hdr("X-Ratelimit-Reset", unixMilli(3*time.Second))}, tally{},
-			want{retry: true, wait: 3*time.Second + 50*time.Millisecond, rateLimited: true, reason: "until x-ratelimit-reset"}},
+			want{retry: true, wait: 3*time.Second + 51*time.Millisecond, rateLimited: true, reason: "until x-ratelimit-reset"}},
 		{"429 reset as seconds until the reset", attemptResult{Status: 429, Header: hdr("X-Ratelimit-Reset", "3")}, tally{},
-			want{retry: true, wait: 3*time.Second + 50*time.Millisecond, rateLimited: true, reason: "until x-ratelimit-reset"}},
+			want{retry: true, wait: 4*time.Second + 50*time.Millisecond, rateLimited: true, reason: "until x-ratelimit-reset"}},
 		{"429 reset past (server clock 90 s behind)", attemptResult{Status: 429, Header: hdr("X-Ratelimit-Reset", unix(-30*time.Second))}, tally{},
 			want{retry: true, wait: time.Second, rateLimited: true, reason: "is past or implausibly far ahead: backing off"}},
 		{"429 reset far ahead (server clock 90 s ahead)", attemptResult{Status: 429, Header: hdr("X-Ratelimit-Reset", unix(150*time.Second))}, tally{},
 			want{retry: true, wait: time.Second, rateLimited: true, reason: "is past or implausibly far ahead"}},
 		{"429 reset by a server clock 90 s behind, read against its Date", attemptResult{Status: 429, Header: hdr(
 			"Date", now.Add(-90*time.Second).UTC().Format(http.TimeFormat), "X-Ratelimit-Reset", unix(-87*time.Second))}, tally{},
-			want{retry: true, wait: 3*time.Second + 50*time.Millisecond, rateLimited: true, reason: "until x-ratelimit-reset"}},
+			want{retry: true, wait: 4*time.Second + 50*time.Millisecond, rateLimited: true, reason: "until x-ratelimit-reset"}},
 		{"429 Retry-After date by a server clock 90 s ahead, read against its Date", attemptResult{Status: 429, Header: hdr(
 			"Date", now.Add(90*time.Second).UTC().Format(http.TimeFormat), "Retry-After", now.Add(94*time.Second).UTC().Format(http.TimeFormat))}, tally{},
 			want{retry: true, wait: 4 * time.Second, rateLimited: true, reason: "Retry-After"}},
@@ -177,14 +179,18 @@ func TestParseReset(t *testing.T) {
 		want    time.Duration // from now; 0: not usable
 		state   resetState
 	}{
-		{"Unix seconds", strconv.FormatInt(now.Unix()+30, 10), 30*time.Second - 250*time.Millisecond, resetAhead},
-		{"Unix milliseconds", strconv.FormatInt(now.UnixMilli()+30000, 10), 30 * time.Second, resetAhead},
-		{"seconds until the reset", "30", 30 * time.Second, resetAhead},
+		// A whole number may have been rounded down: it is read as the
+		// latest instant it may stand for, a second (or millisecond) on.
+		{"Unix seconds", strconv.FormatInt(now.Unix()+30, 10), 31*time.Second - 250*time.Millisecond, resetAhead},
+		{"Unix milliseconds", strconv.FormatInt(now.UnixMilli()+30000, 10), 30*time.Second + time.Millisecond, resetAhead},
+		{"seconds until the reset", "30", 31 * time.Second, resetAhead},
 		{"fractional seconds until", "1.5", 1500 * time.Millisecond, resetAhead},
 		{"fractional Unix seconds", strconv.FormatInt(now.Unix()+2, 10) + ".25", 2 * time.Second, resetAhead},
-		{"at most a window and the slack ahead", strconv.FormatInt(now.Unix()+70, 10), 70*time.Second - 250*time.Millisecond, resetAhead},
+		{"at most a window and the slack ahead", strconv.FormatInt(now.Unix()+70, 10), 71*time.Second - 250*time.Millisecond, resetAhead},
 		{"just ended (crossed in flight)", strconv.FormatInt(now.Unix()-1, 10), 0, resetJustEnded},
-		{"zero seconds until", "0", 0, resetJustEnded},
+		{"the current second, rounded down: may still run", strconv.FormatInt(now.Unix(), 10), 750 * time.Millisecond, resetAhead},
+		{"zero seconds until, rounded down: up to a second", "0", time.Second, resetAhead},
+		{"zero seconds until, exactly", "0.0", 0, resetJustEnded},
 		{"past: a server clock 90 s behind", strconv.FormatInt(now.Unix()-40, 10), 0, resetUnusable},
 		{"far ahead: a server clock 90 s ahead", strconv.FormatInt(now.Unix()+120, 10), 0, resetUnusable},
 		{"seconds until, implausibly long", "3600", 0, resetUnusable},
@@ -258,11 +264,13 @@ func TestRetriesOnTheFakeClock(t *testing.T) {
 		odd      func(w http.ResponseWriter, r *http.Request)
 		min, max time.Duration // the gap between the odd answer and the retry
 	}{
-		{"429 reset in Unix seconds", rateLimited(map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": unix(3 * time.Second)}), 3 * time.Second, 4 * time.Second},
+		// A whole-second reset is read as the second it may stand for (the
+		// API may round it down): the retry waits for it and 50 ms more.
+		{"429 reset in Unix seconds", rateLimited(map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": unix(3 * time.Second)}), 4 * time.Second, 5 * time.Second},
 		{"429 reset in Unix milliseconds", rateLimited(map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": strconv.FormatInt(at(2*time.Second).UnixMilli(), 10)}), 2 * time.Second, 3 * time.Second},
-		{"429 reset as seconds until", rateLimited(map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "3"}), 3 * time.Second, 4 * time.Second},
+		{"429 reset as seconds until", rateLimited(map[string]string{"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": "3"}), 4 * time.Second, 5 * time.Second},
 		{"429 reset by a server clock 90 s behind, read against its Date", rateLimited(map[string]string{
-			"Date": date(-90 * time.Second), "X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": unix(-87 * time.Second)}), 3 * time.Second, 4 * time.Second},
+			"Date": date(-90 * time.Second), "X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": unix(-87 * time.Second)}), 4 * time.Second, 5 * time.Second},
 		{"429 reset past (a server clock behind, a correct Date) backs off 1 s", rateLimited(map[string]string{
 			"X-Ratelimit-Remaining": "0", "X-Ratelimit-Reset": unix(-87 * time.Second)}), time.Second, 2 * time.Second},
 		{"429 Retry-After seconds, no reset header", rateLimited(map[string]string{"Retry-After": "7"}), 7 * time.Second, 8 * time.Second},

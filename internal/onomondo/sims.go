@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/go-json-experiment/json"
 )
 
 // GET /sims and GET /sims/{id}: the SIMs of the organisation, with their
@@ -98,14 +101,57 @@ const maxSIMsBody = 64 << 20
 // simsResource names what a 403 on the SIM list is about.
 const simsResource = "the SIMs of this organisation"
 
+// maxSIMPages caps the pages of one SIM list: 10,000 pages are 10 million
+// SIMs at 1000 a page (200,000 at the 20 a page of Onomondo's docs
+// example), far beyond any organisation. A variable only so that a test
+// can lower it.
+var maxSIMPages = 10_000
+
 // ListSIMs reads every page of GET /sims. Pages are requested with the
 // largest page size and the filters re-sent on every page, followed by
 // cursor or by offset as each answer says. A SIM listed twice (on one page
 // or on two) stops the read: the API went back on itself.
+//
+// Two answers are read rather than refused: a bare {"sims": [...]} whose
+// second page repeats the first exactly comes from a server that ignores
+// offset and sent the whole list at once, so the first page is the list;
+// and an offset-paged list whose total changes mid-read (a SIM added or
+// removed, which shifts every offset after it, so that a SIM would be
+// skipped or listed twice) is read again from the start, once. If it
+// changes again, the read fails.
 func (c *Client) ListSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
+	out, err := c.listSIMs(ctx, q)
+	var changed *listChangedError
+	if errors.As(err, &changed) {
+		c.log.Info(ctx, "Onomondo API: the SIM list changed while it was read; reading it again from the start", map[string]any{"page": changed.page, "total": changed.now, "first_total": changed.first})
+		out, err = c.listSIMs(ctx, q)
+		if errors.As(err, &changed) {
+			err = changed.err
+		}
+	}
+	if err != nil {
+		return SIMList{}, c.redact.seal(err)
+	}
+	return out, nil
+}
+
+// listChangedError is an offset-paged SIM list whose total changed between
+// pages.
+type listChangedError struct {
+	page       int
+	first, now int64
+	err        *Error // the paging error to fail with if reading again does not help
+}
+
+func (e *listChangedError) Error() string { return e.err.Error() }
+
+// listSIMs is one read of GET /sims from the start (see ListSIMs).
+func (c *Client) listSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
 	var out SIMList
 	seen := map[string]int{} // SIM id (or ICCID) -> page
 	var last request         // the latest page's request, which a paging error is about
+	var firstDigest uint64   // of page 1's SIMs
+	var firstTotal *int64    // of page 1, when offset-paged with a total
 	fetch := func(ctx context.Context, at Position, limit, page int) (Page[SIM], error) {
 		r := request{path: "/sims", query: q.encode(at, limit), resource: simsResource, page: page}
 		last = r
@@ -121,15 +167,26 @@ func (c *Client) ListSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
 		if err != nil {
 			return Page[SIM]{}, err
 		}
-		p := Page[SIM]{Items: ans.sims, HasMore: ans.hasMore, Next: ans.next, Pagination: ans.pagination}
+		p := Page[SIM]{Items: ans.sims, HasMore: ans.hasMore, Next: ans.next, Pagination: ans.pagination, Digest: ans.digest}
 		if page == 1 {
-			out.ByOffset = ans.byOffset
+			out.ByOffset, firstDigest, firstTotal = ans.byOffset, ans.digest, ans.total
 		}
 		switch {
 		case ans.bare && page > 1 && !out.ByOffset:
 			// A page without any paging member in a cursor-paged read: the
 			// paging loop's rule for a missing "pagination" applies.
+		case ans.bare && page == 2 && ans.digest != 0 && ans.digest == firstDigest:
+			// A server that ignores offset sent the whole list on page 1.
+			return Page[SIM]{ByOffset: true}, nil
 		case ans.byOffset:
+			// A changed total is a list that changed, unless the page is
+			// page 1 again (a server that starts over: the check for SIMs
+			// listed twice below says so).
+			if firstTotal != nil && ans.total != nil && *ans.total != *firstTotal && ans.digest != firstDigest {
+				return p, &listChangedError{page: page, first: *firstTotal, now: *ans.total, err: pagingErrorAt(r, fmt.Errorf(
+					"page %d says the list holds %d SIMs, page 1 said %d, and it changed again when read from the start: SIMs are being added or removed, which shifts the offsets; retry later",
+					page, *ans.total, *firstTotal))}
+			}
 			p.ByOffset = true
 			p.HasMore, p.NextOffset, err = offsetPage(at, limit, len(ans.sims), ans.offset, ans.limit, ans.total)
 			if err != nil {
@@ -156,9 +213,9 @@ func (c *Client) ListSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
 		out.UnreadTimes += ans.unreadTimes
 		return p, nil
 	}
-	res, err := paginate(ctx, "", MaxPageSize, 0, fetch, func(items []SIM) error {
+	res, err := paginate(ctx, "", MaxPageSize, 0, maxSIMPages, fetch, func(_ int, items []SIM) (int, error) {
 		out.SIMs = append(out.SIMs, items...)
-		return nil
+		return len(items), nil
 	})
 	if err != nil {
 		var e *Error
@@ -187,7 +244,7 @@ func (c *Client) GetSIM(ctx context.Context, idOrICCID string) (SIM, int, error)
 		return err
 	})
 	if err != nil {
-		return SIM{}, 0, err
+		return SIM{}, 0, c.redact.seal(err)
 	}
 	return out, unread, nil
 }
@@ -239,6 +296,7 @@ type simsPage struct {
 	limit       *int64
 	total       *int64
 	unreadTimes int
+	digest      uint64 // of the SIMs by value; 0 for none
 }
 
 // simsPageJSON is the JSON of both answer styles.
@@ -271,6 +329,7 @@ func decodeSIMsPage(data []byte, secret string) (simsPage, error) {
 	for i := range j.SIMs {
 		p.sims[i], p.unreadTimes = j.SIMs[i].sim(p.unreadTimes)
 	}
+	p.digest = simsDigest(p.sims)
 	offsetKeys := j.Count.v != nil || j.Limit.v != nil || j.Offset.v != nil || j.Total.v != nil
 	switch {
 	case j.Pagination != nil:
@@ -286,6 +345,22 @@ func decodeSIMsPage(data []byte, secret string) (simsPage, error) {
 		return simsPage{}, errors.New(`the JSON object has no "sims" list and no paging members ("pagination", or "count"/"limit"/"offset"/"total")`)
 	}
 	return p, nil
+}
+
+// simsDigestSeed seeds the digests of SIM pages.
+var simsDigestSeed = maphash.MakeSeed()
+
+// simsDigest identifies a page's SIMs by value (0 for none), so that a page
+// repeating an earlier one is told even when its SIMs carry no id.
+func simsDigest(sims []SIM) uint64 {
+	if len(sims) == 0 {
+		return 0
+	}
+	b, err := json.Marshal(sims)
+	if err != nil { // cannot happen: SIM holds only strings, numbers, bools and slices of them
+		return 0
+	}
+	return maphash.Bytes(simsDigestSeed, b) | 1
 }
 
 // decodeSIMAnswer decodes the answer of GET /sims/{asked}: the SIM object

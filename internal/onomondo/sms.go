@@ -151,10 +151,10 @@ func (c *Client) ReadSMSDay(ctx context.Context, q SMSQuery, visit func(msgs []S
 				restart()
 				continue
 			}
-			return res, pagingErrorAt(r.last, fmt.Errorf("%s. The day was read %d times and changed under every read, so it cannot be counted exactly", moved.reason, read))
+			return res, c.redact.seal(pagingErrorAt(r.last, fmt.Errorf("%s. The day was read %d times and changed under every read, so it cannot be counted exactly", moved.reason, read)))
 		}
 		if err != nil {
-			return res, err
+			return res, c.redact.seal(err)
 		}
 		res.Pages, res.Messages, res.Repeats, res.Total = pages, r.counted, r.repeats, r.total
 		res.OutsideDay, res.FirstOutside, res.UnreadTimes = r.outside, r.firstOutside, r.unread
@@ -189,7 +189,9 @@ type smsDayRead struct {
 // result against the last page's total.
 func (r *smsDayRead) run(ctx context.Context, visit func([]SMS) error) (int, error) {
 	r.total = -1
-	res, err := paginate(ctx, "", MaxPageSize, 0, r.fetch, visit)
+	res, err := paginate(ctx, "", MaxPageSize, 0, maxReadPages, r.fetch, func(_ int, msgs []SMS) (int, error) {
+		return len(msgs), visit(msgs)
+	})
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.Endpoint == "" {
@@ -247,7 +249,7 @@ func (r *smsDayRead) fetch(ctx context.Context, at Position, limit, page int) (P
 	if len(ans.msgs) > limit {
 		return Page[SMS]{}, pagingErrorAt(rq, fmt.Errorf("page %d held %d messages, more than the %d asked for", page, len(ans.msgs), limit))
 	}
-	p := Page[SMS]{HasMore: ans.hasMore, HasMoreSet: ans.hasMore, Next: ans.next, Pagination: ans.cursor}
+	p := Page[SMS]{HasMore: ans.hasMore, HasMoreSet: ans.hasMoreSet, Next: ans.next, Pagination: ans.cursor, Sent: len(ans.msgs)}
 	r.cursor = ans.cursor
 	if ans.total != nil {
 		if r.total >= 0 && *ans.total < r.total {
@@ -325,7 +327,7 @@ func (r *smsDayRead) check(msgs []SMS) (dayChecks, error) {
 // shown is a server string as a message quotes it: the API key redacted
 // (a proxy may echo it anywhere), then shortened, then quoted.
 func (r *smsDayRead) shown(s string) string {
-	return strconv.Quote(shorten(redact(s, r.c.apiKey), 60))
+	return strconv.Quote(r.c.redact.cut(s, 60))
 }
 
 // hashSMS returns a hash of m's id and one of its content.
@@ -374,7 +376,7 @@ type smsPage struct {
 	msgs                 []SMS
 	offset, limit, total *int64 // offset paging; nil when absent
 	cursor               bool   // the answer paged by cursor (has_more, next_page)
-	hasMore              bool
+	hasMore, hasMoreSet  bool   // has_more, and whether the answer had it
 	next                 string
 }
 
@@ -431,7 +433,7 @@ func decodeSMSPage(data []byte, secret string) (smsPage, error) {
 		paging = pg
 	case pg != nil && (pg.NextPage != nil || pg.HasMore != nil):
 		p.cursor = true
-		p.hasMore = pg.HasMore != nil && *pg.HasMore
+		p.hasMore, p.hasMoreSet = pg.HasMore != nil && *pg.HasMore, pg.HasMore != nil
 		if pg.NextPage != nil {
 			p.next = *pg.NextPage
 		}

@@ -9,6 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+
+	"github.com/onomondo/terraform-provider-onomondo/internal/bytesize"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -19,7 +22,21 @@ import (
 // No public source shows this endpoint's body, so it is decoded leniently:
 // a number under one of TotalKeys, or a "usage" list of records whose bytes
 // are summed, following its pagination through every page like a usage
-// read. Raw always holds the first answer unchanged.
+// read (a record repeated at a page boundary counted once). Raw always
+// holds the first answer unchanged.
+//
+// Two readings are decided here:
+//
+//   - A "unit" member beside the number says what it counts. "B", "byte"
+//     and "bytes" are bytes; kB/KB, MB, GB, TB, PB, EB are powers of 1000
+//     and KiB, MiB, GiB, TiB, PiB, EiB powers of 1024, as parse_bytes reads
+//     them (internal/bytesize): Onomondo's own byte counts of limits set in
+//     MB are round powers of ten (a 10 MB limit is "total": 10000000). A
+//     unit in neither list (bits, "%", a typo) is an error: the number is
+//     never taken for bytes.
+//   - Beside a "usage" list, "total" equal to the list's length or to the
+//     answer's "count" is a count of records (as in the offset-paged
+//     answers of /sims and /tags), not bytes: the list is summed.
 type TagTotal struct {
 	Bytes int64
 	Found bool   // false when the answer held no total in a known shape
@@ -53,15 +70,12 @@ func (c *Client) GetTagTotal(ctx context.Context, tagID string) (TagTotal, error
 		err := c.do(ctx, r, func(_ int, _ http.Header, body io.Reader) error {
 			if page > 1 {
 				var err error
-				p, err = dec.decode(body, MaxPageSize)
+				p, err = dec.decode(body, maxPageRecords)
 				return err
 			}
-			raw, err := io.ReadAll(io.LimitReader(body, maxTagTotalBody+1))
+			raw, err := readJSONBody(body, maxTagTotalBody)
 			if err != nil {
 				return err
-			}
-			if len(raw) > maxTagTotalBody {
-				return fmt.Errorf("the answer is larger than %d MiB", maxTagTotalBody>>20)
 			}
 			out, p, listed, err = decodeTagTotal(raw, dec)
 			return err
@@ -69,25 +83,30 @@ func (c *Client) GetTagTotal(ctx context.Context, tagID string) (TagTotal, error
 		return p, err
 	}
 	var sum int64
-	visit := func(recs []Record) error {
+	var seen boundary
+	visit := func(page int, recs []Record) (int, error) {
+		recs, err := seen.next(ctx, c.log, page, recs)
+		if err != nil {
+			return 0, err
+		}
 		for i := range recs {
 			if sum+recs[i].Bytes.Value < sum {
-				return errors.New(`the "usage" records' bytes overflow a 64-bit total`)
+				return 0, errors.New(`the "usage" records' bytes overflow a 64-bit total`)
 			}
 			sum += recs[i].Bytes.Value
 		}
-		return nil
+		return len(recs), nil
 	}
-	res, err := paginate(ctx, "", 0, 0, fetch, visit)
+	res, err := paginate(ctx, "", 0, 0, maxReadPages, fetch, visit)
 	fail := func(err error) error {
 		var e *Error
 		if errors.As(err, &e) {
 			if e.Endpoint == "" {
 				e.Method, e.Endpoint, e.Resource = http.MethodGet, path, resource
 			}
-			return e
+			return c.redact.seal(e)
 		}
-		return &Error{Kind: KindDecode, Method: http.MethodGet, Endpoint: path, Resource: resource, Page: res.Pages, Err: err}
+		return c.redact.seal(&Error{Kind: KindDecode, Method: http.MethodGet, Endpoint: path, Resource: resource, Page: res.Pages, Err: err})
 	}
 	if err != nil {
 		return TagTotal{}, fail(err)
@@ -143,37 +162,102 @@ func decodeTagTotal(raw []byte, dec *pageDecoder) (out TagTotal, p Page[Record],
 	if obj == nil {
 		return out, p, false, errors.New("the body is JSON null, not an object")
 	}
+	unit, err := totalUnit(obj["unit"], dec.redact)
+	if err != nil {
+		return TagTotal{}, p, false, err
+	}
 	out.Raw = jsontext.Value(bytes.Clone(trimmed))
 	out.Pages = 1
+	if v := obj["usage"]; v.Kind() == '[' {
+		if p, err = dec.decode(bytes.NewReader(trimmed), maxPageRecords); err != nil {
+			return TagTotal{}, p, false, fmt.Errorf("the \"usage\" list is not a list of usage records: %v", err)
+		}
+		listed = true
+	}
 	for _, key := range TotalKeys {
 		v, ok := obj[key]
-		if !ok || v.Kind() == 'n' {
+		if !ok || v.Kind() == 'n' || (key == "usage" && listed) {
 			continue
 		}
 		if v.Kind() == '[' {
-			if key != "usage" {
-				return TagTotal{}, p, false, fmt.Errorf("%q is a list, expected a number", key)
-			}
-			if p, err = dec.decode(bytes.NewReader(trimmed), MaxPageSize); err != nil {
-				return TagTotal{}, p, false, fmt.Errorf("the \"usage\" list is not a list of usage records: %v", err)
-			}
-			listed = true
-			continue
+			return TagTotal{}, p, false, fmt.Errorf("%q is a list, expected a number", key)
 		}
-		n, err := ParseByteCount(v)
-		var bce *byteCountError
-		if errors.As(err, &bce) {
-			return TagTotal{}, p, false, fmt.Errorf("%q: %s", key, bce.message(dec.secret))
+		if key == "total" && listed && countsRecords(v, obj["count"], len(p.Items)) {
+			continue // a count of the listed records, not bytes
 		}
+		n, err := totalBytes(v, unit, dec.redact)
 		if err != nil {
 			return TagTotal{}, p, false, fmt.Errorf("%q: %v", key, err)
 		}
-		if out.Found && n.Value != out.Bytes {
-			return TagTotal{}, p, false, fmt.Errorf("%q says %d bytes but %q says %d: the total is ambiguous", out.From, out.Bytes, key, n.Value)
+		if out.Found && n != out.Bytes {
+			return TagTotal{}, p, false, fmt.Errorf("%q says %d bytes but %q says %d: the total is ambiguous", out.From, out.Bytes, key, n)
 		}
 		if !out.Found {
-			out.Bytes, out.Found, out.From = n.Value, true, key
+			out.Bytes, out.Found, out.From = n, true, key
 		}
 	}
 	return out, p, listed, nil
+}
+
+// totalUnit reads the "unit" member of a tag total: "" for bytes (absent,
+// null, "B", "byte" or "bytes"), else the unit as written.
+func totalUnit(v jsontext.Value, r redactor) (string, error) {
+	if v == nil || v.Kind() == 'n' {
+		return "", nil
+	}
+	var u string
+	if v.Kind() != '"' || json.Unmarshal(v, &u) != nil {
+		return "", fmt.Errorf("\"unit\" is %s, expected a unit such as \"B\" or \"MB\"", r.cut(string(v), 40))
+	}
+	switch u = strings.TrimSpace(u); {
+	case u == "B", strings.EqualFold(u, "byte"), strings.EqualFold(u, "bytes"):
+		return "", nil
+	}
+	if _, err := bytesize.Parse("1 " + u); err != nil {
+		return "", fmt.Errorf("\"unit\" %s is not a unit of bytes the provider knows (B, kB, MB, GB, TB, PB, EB or KiB, MiB, GiB, TiB, PiB, EiB): the total is refused rather than guessed", strconv.Quote(r.cut(u, 40)))
+	}
+	return u, nil
+}
+
+// totalBytes reads a total in unit ("" for bytes): a whole number of bytes
+// by ParseByteCount's rules, or, with a unit, a decimal number (a JSON
+// number or a string of one) as bytesize.Parse reads it with that unit.
+func totalBytes(v jsontext.Value, unit string, r redactor) (int64, error) {
+	if unit == "" {
+		n, err := ParseByteCount(v)
+		var bce *byteCountError
+		if errors.As(err, &bce) {
+			return 0, errors.New(bce.message(r))
+		}
+		return n.Value, err
+	}
+	text := string(v)
+	if v.Kind() == '"' {
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			return 0, fmt.Errorf("%s is not a number", r.cut(text, 40))
+		}
+		text = s
+	} else if v.Kind() != '0' {
+		return 0, fmt.Errorf("%s is a JSON %s, expected a number", r.cut(text, 40), kindName(v.Kind()))
+	}
+	n, err := bytesize.Parse(text + " " + unit)
+	if err != nil {
+		return 0, fmt.Errorf("%s %s is not a whole number of bytes: %v", r.cut(text, 40), strconv.Quote(unit), err)
+	}
+	return n, nil
+}
+
+// countsRecords reports whether total, beside a "usage" list of n records,
+// is a count of records: it equals n, or the answer's "count".
+func countsRecords(total, count jsontext.Value, n int) bool {
+	t, err := ParseByteCount(total)
+	if err != nil || !t.Present() {
+		return false
+	}
+	if t.Value == int64(n) {
+		return true
+	}
+	c, err := ParseByteCount(count)
+	return count != nil && err == nil && c.Present() && c.Value == t.Value
 }

@@ -146,7 +146,7 @@ func (p *OnomondoProvider) Configure(ctx context.Context, req provider.Configure
 		baseURL = os.Getenv(EnvBaseURL)
 		if baseURL != "" {
 			if _, err := onomondo.ParseBaseURL(baseURL); err != nil {
-				resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid base URL in "+EnvBaseURL, err.Error())
+				resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid base URL in "+EnvBaseURL, baseURLProblem(err))
 				return
 			}
 		}

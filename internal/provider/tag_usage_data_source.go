@@ -59,7 +59,8 @@ func (d *TagUsageDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			},
 			"total_bytes": schema.Int64Attribute{
 				MarkdownDescription: "Total bytes used by the tag's SIMs: the number under `total_bytes`, `bytes`, `total` or " +
-					"`usage` in the answer, or the sum of `bytes` over a `usage` list of records. Null (with a warning) when the " +
+					"`usage` in the answer (in the answer's `unit` when it gives one: `MB` is 10^6 bytes, `MiB` 2^20; an unknown unit fails the read), " +
+					"or the sum of `bytes` over a `usage` list of records. Null (with a warning) when the " +
 					"answer carries no total in any of these shapes; the read fails if two of them disagree. Handle null first in conditions " +
 					"and messages (`self.total_bytes != null ? ... : ...` or `coalesce(self.total_bytes, 0)`): comparing null, or passing it " +
 					"to `format_bytes`, is an error.",

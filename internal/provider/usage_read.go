@@ -148,11 +148,15 @@ func usageResults(id string, q onomondo.UsageQuery, agg *usageAggregate, res ono
 			fmt.Sprintf("This read keeps %d records in state and in memory. If you only need totals or per-SIM, per-country or "+
 				"per-network sums, set include_records = false: the totals and maps are the same, and state stays small.", agg.count))
 	}
+	addClientWarnings(&diags, res.Warnings)
 	if res.StoppedAtMax {
+		next := "To continue, read again with next_page = pagination.next_page"
+		if res.NextPage == "" {
+			next = "pagination.next_page is null: the API's last page held more records than asked for, and its cursor lies past those left out"
+		}
 		diags.AddWarning("Usage totals cover only part of the usage",
 			fmt.Sprintf("max_records = %d stopped the read after %d records, with more left. total_bytes, record_count and the "+
-				"maps cover only the records read. To continue, read again with next_page = pagination.next_page; for complete "+
-				"totals remove max_records.", q.MaxRecords, agg.count))
+				"maps cover only the records read. %s; for complete totals remove max_records.", q.MaxRecords, agg.count, next))
 	}
 	return r, diags
 }

@@ -87,7 +87,8 @@ func (r *scopedRead) readPeriod(ctx context.Context, p string) error {
 		r.scope.name = "the read of " + p
 	}
 	if r.tags == nil {
-		_, err := r.read(ctx, q, r.agg, nil)
+		res, err := r.read(ctx, q, r.agg, nil)
+		r.keepWarnings(res)
 		return err
 	}
 	return r.readTagged(ctx, q)
@@ -123,6 +124,7 @@ func (r *scopedRead) readTagged(ctx context.Context, q onomondo.UsageQuery) erro
 			return err
 		}
 		if !res.StoppedAtMax {
+			r.keepWarnings(res)
 			return r.agg.merge(part)
 		}
 		r.perSIMFrom = span
@@ -138,11 +140,24 @@ func (r *scopedRead) readTagged(ctx context.Context, q onomondo.UsageQuery) erro
 			one.SIM = s.ICCID
 		}
 		r.scope.name = name + " for SIM " + cmpOrQuote(s.ID, s.ICCID)
-		if _, err := r.read(ctx, one, r.agg, s); err != nil {
+		res, err := r.read(ctx, one, r.agg, s)
+		if err != nil {
 			return err
 		}
+		r.keepWarnings(res)
 	}
 	return nil
+}
+
+// keepWarnings keeps what a period's read noticed, but records just
+// outside its period: a window counts every record by its own start time,
+// and readEdges says what the time filter's zone did.
+func (r *scopedRead) keepWarnings(res onomondo.ReadResult) {
+	for _, w := range res.Warnings {
+		if w.Kind != onomondo.WarningOutsidePeriod || r.scope.window == nil {
+			r.res.Warnings = append(r.res.Warnings, w)
+		}
+	}
 }
 
 // read is one paged read of q into agg; sim is the SIM a per-SIM read asks

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -92,8 +93,17 @@ func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRe
 		return
 	}
 	if _, err := onomondo.ParseBaseURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base URL", err.Error())
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base URL", baseURLProblem(err))
 	}
+}
+
+// baseURLProblem words a base URL the client refuses, with the provider's
+// way to set the key when the URL carried credentials.
+func baseURLProblem(err error) string {
+	if errors.Is(err, onomondo.ErrCredentialsInURL) {
+		return err.Error() + ": set the key in api_key or the " + EnvAPIKey + " environment variable"
+	}
+	return err.Error()
 }
 
 // durationValidator checks a Go duration string within bounds.

@@ -129,6 +129,58 @@ var chaosShapes = []struct {
 	{"has_more_false_with_cursor", 0.03, false, func(_ *chaosExchange, page map[string]any) {
 		page["pagination"].(map[string]any)["has_more"] = false
 	}},
+	// The readings of issue 17: each either read exactly or refused.
+	{"page_larger_than_limit", 0.03, false, func(x *chaosExchange, page map[string]any) {
+		// One record more than asked for, the cursor moved past it.
+		pg := page["pagination"].(map[string]any)
+		cursor, _ := pg["next_page"].(string)
+		next, _ := strconv.Atoi(strings.TrimPrefix(cursor, "c"))
+		if cursor == "" || next >= len(x.api.records) {
+			return
+		}
+		page["usage"] = append(page["usage"].([]any), x.api.record(next))
+		if next+1 < len(x.api.records) {
+			pg["next_page"] = "c" + strconv.Itoa(next+1)
+		} else {
+			page["pagination"] = map[string]any{"has_more": false}
+		}
+	}},
+	{"numbers_as_json_numbers", 0.03, false, func(_ *chaosExchange, page map[string]any) {
+		eachRecord(func(rec map[string]any) {
+			n, _ := strconv.ParseInt(rec["sim_id"].(string), 10, 64)
+			rec["sim_id"] = n // 000000003 -> 3
+			rec["network"] = map[string]any{"mcc": 238, "mnc": 6}
+		})(page)
+	}},
+	{"time_just_outside_the_period", 0.02, false, func(x *chaosExchange, page map[string]any) {
+		// The API's month in another time zone: up to 13 h before February.
+		recs := page["usage"].([]any)
+		rec := recs[x.rng.IntN(len(recs))].(map[string]any)
+		rec["time"] = time.Date(2025, 1, 31, 23-x.rng.IntN(13), 30, 0, 0, time.UTC).Format("2006-01-02 15:04:05")
+	}},
+	{"invalid_utf8", 0.02, false, func(_ *chaosExchange, page map[string]any) {
+		eachRecord(func(rec map[string]any) { rec["network_type"] = "4G\xff" })(page)
+	}},
+	{"record_of_another_period", 0.002, true, func(x *chaosExchange, page map[string]any) {
+		recs := page["usage"].([]any)
+		recs[x.rng.IntN(len(recs))].(map[string]any)["time"] = "2024-11-15 10:00:00"
+	}},
+	{"record_of_another_country", 0.002, true, func(x *chaosExchange, page map[string]any) {
+		recs := page["usage"].([]any)
+		recs[x.rng.IntN(len(recs))].(map[string]any)["country_code"] = "se"
+	}},
+	{"null_pagination", 0.002, true, func(x *chaosExchange, page map[string]any) {
+		// Every page of the run is full: without a cursor it must be refused.
+		page["pagination"] = []any{nil, map[string]any{}, map[string]any{"next_page": nil}}[x.rng.IntN(3)]
+	}}, // Last, so that the record it repeats is the one the page before sent
+	// (after that page's shapes), as an API repeating it would send it.
+	{"repeat_at_boundary", 0.05, false, func(x *chaosExchange, page map[string]any) {
+		// A cursor such as time@sim_id read with >=: the page starts again
+		// with the last record of the page before (counted once).
+		if prev, ok := x.sent.Load(x.r.URL.Query().Get("next_page")); ok {
+			page["usage"] = append([]any{prev}, page["usage"].([]any)...)
+		}
+	}},
 }
 
 // chaosExchange is one request in front of the chaos handler.
@@ -139,6 +191,7 @@ type chaosExchange struct {
 	w     http.ResponseWriter
 	r     *http.Request
 	shape func(page map[string]any)
+	sent  *sync.Map // next_page cursor -> the last record of the page that gave it, as sent
 }
 
 // delay draws a whole number of seconds from lo to 2.
@@ -184,6 +237,7 @@ type chaosHandler struct {
 	// whether a row with refused set was among them.
 	injected  map[string]int
 	mayRefuse bool
+	sent      sync.Map // see chaosExchange.sent
 }
 
 func newChaosHandler(seed int64) *chaosHandler {
@@ -198,7 +252,7 @@ func newChaosHandler(seed int64) *chaosHandler {
 // same on every run) and answers it.
 func (c *chaosHandler) serve(w http.ResponseWriter, r *http.Request, _ int) {
 	c.mu.Lock()
-	x := &chaosExchange{api: c.api, w: w, r: r, rng: rand.New(rand.NewPCG(c.rng.Uint64(), 0))}
+	x := &chaosExchange{api: c.api, w: w, r: r, rng: rand.New(rand.NewPCG(c.rng.Uint64(), 0)), sent: &c.sent}
 	c.api.mu.Lock()
 	for _, e := range chaosEvents {
 		if c.rng.Float64() < e.p {
@@ -218,6 +272,12 @@ func (c *chaosHandler) serve(w http.ResponseWriter, r *http.Request, _ int) {
 	x.shape = func(page map[string]any) {
 		for _, s := range shapes {
 			s(x, page)
+		}
+		// What a boundary repeat on the next page repeats.
+		pg, _ := page["pagination"].(map[string]any)
+		if next, _ := pg["next_page"].(string); next != "" {
+			recs := page["usage"].([]any)
+			x.sent.Store(next, recs[len(recs)-1])
 		}
 	}
 	var fault func(*chaosExchange)
@@ -345,7 +405,7 @@ func joinOrEmpty(s []string) string {
 func clearError(e *Error, mayRefuse bool) bool {
 	switch e.Kind {
 	case KindHTTP, KindTransport, KindTimeout, KindRateLimited:
-	case KindDecode, KindPaging:
+	case KindDecode, KindPaging, KindMismatch:
 		if !mayRefuse {
 			return false
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/maphash"
+	"strconv"
 )
 
 // boundary counts a record once when the API repeats it at a page boundary.
@@ -42,8 +43,8 @@ func (b *boundary) next(ctx context.Context, log Logger, n int, page []Record) (
 		// would end the read below with an error: never a wrong count.)
 		if j, ok := b.index[b.hash(r)]; ok {
 			if b.prev[j-1] != *r {
-				return nil, pagingError(n, fmt.Errorf("record %d of page %d has the bill_id, session_id, time and SIM of record %d of page %d but other values (bytes %d against %d): the API answered the same record two ways",
-					i+1, n, j, n-1, r.Bytes.Value, b.prev[j-1].Bytes.Value))
+				return nil, pagingError(n, fmt.Errorf("record %d of page %d has the bill_id, session_id, time and SIM of record %d of page %d but %s: the API answered the same record two ways",
+					i+1, n, j, n-1, difference(r, &b.prev[j-1])))
 			}
 			skipped = append(skipped, i+1)
 			continue
@@ -82,4 +83,23 @@ func (b *boundary) hash(r *Record) uint64 {
 		_ = b.h.WriteByte(0)
 	}
 	return b.h.Sum64()
+}
+
+// difference names the first field in which r differs from the record of
+// the page before it repeats, with both values.
+func difference(r, prev *Record) string {
+	if r.Bytes != prev.Bytes {
+		return fmt.Sprintf("other bytes (%d against %d)", r.Bytes.Value, prev.Bytes.Value)
+	}
+	for _, f := range [...]struct{ name, now, before string }{
+		{"bill_id", r.BillID, prev.BillID}, {"session_id", r.SessionID, prev.SessionID}, {"time", r.Time, prev.Time},
+		{"sim_id", r.SimID, prev.SimID}, {"iccid", r.ICCID, prev.ICCID}, {"country_code", r.CountryCode, prev.CountryCode},
+		{"network_type", r.NetworkType, prev.NetworkType}, {"network.mcc", r.Network.MCC, prev.Network.MCC},
+		{"network.mnc", r.Network.MNC, prev.Network.MNC},
+	} {
+		if f.now != f.before {
+			return fmt.Sprintf("another %s (%s against %s)", f.name, shorten(strconv.Quote(f.now), 40), shorten(strconv.Quote(f.before), 40))
+		}
+	}
+	return "other values"
 }

@@ -58,15 +58,29 @@ func TestRecordRepeatedAtAPageBoundaryIsCountedOnce(t *testing.T) {
 // one of the page before but other bytes leaves no way to tell which to
 // count.
 func TestRecordRepeatedWithOtherValuesIsAnError(t *testing.T) {
-	bubble(t, func(t *testing.T) {
-		s := newMemServer(answers(`{"usage":[{"time":"2025-03-01 00:00:00","bill_id":"b1","sim_id":"000000001","bytes":10}],"pagination":{"next_page":"c2"}}`, `{"usage":[{"time":"2025-03-01 00:00:00","bill_id":"b1","sim_id":"000000001","bytes":11}],"pagination":{"has_more":false}}`))
-		c, _ := s.client(t)
-		_, err := c.ReadUsage(context.Background(), UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 1}, func([]Record) error { return nil })
-		var e *Error
-		if !errors.As(err, &e) || e.Kind != KindPaging || !strings.Contains(err.Error(), "record 1 of page 2 has the bill_id, session_id, time and SIM of record 1 of page 1 but other values (bytes 11 against 10)") {
-			t.Fatalf("err = %v", err)
+	page := func(extra string, more bool) string {
+		pg := `{"has_more":false}`
+		if more {
+			pg = `{"next_page":"c2"}`
 		}
-	})
+		return `{"usage":[{"time":"2025-03-01 00:00:00","bill_id":"b1","sim_id":"000000001",` + extra + `}],"pagination":` + pg + `}`
+	}
+	for _, c := range []struct{ name, first, again, want string }{
+		{"other bytes", `"bytes":10`, `"bytes":11`, "but other bytes (11 against 10)"},
+		{"another network type", `"bytes":10,"network_type":"3G"`, `"bytes":10,"network_type":"4G"`, `but another network_type ("4G" against "3G")`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
+				s := newMemServer(answers(page(c.first, true), page(c.again, false)))
+				cl, _ := s.client(t)
+				_, err := cl.ReadUsage(context.Background(), UsageQuery{Filters: []Filter{{"time", "2025"}}, Limit: 1}, func([]Record) error { return nil })
+				var e *Error
+				if !errors.As(err, &e) || e.Kind != KindPaging || !strings.Contains(err.Error(), "record 1 of page 2 has the bill_id, session_id, time and SIM of record 1 of page 1 "+c.want) {
+					t.Fatalf("err = %v, want %q", err, c.want)
+				}
+			})
+		})
+	}
 }
 
 // TestTagTotalPagesCountABoundaryRepeatOnce: a paged tag total is summed

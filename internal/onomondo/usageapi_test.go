@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // usageAPI is the small usage API the time-based client tests read, inside
@@ -67,11 +68,18 @@ func (s *sum) add(recs []Record) error {
 	return nil
 }
 
-// read reads every page of a in pages of limit and returns the sums.
+// read reads every page of a in pages of limit, filtered as every record
+// of a matches (February 2025, Denmark), and returns the sums.
 func (a *usageAPI) read(ctx context.Context, c *Client, limit int) (sum, error) {
-	var s sum
-	_, err := c.ReadUsage(ctx, UsageQuery{Filters: []Filter{{"time", "2025-02"}}, Limit: limit}, s.add)
+	s, _, err := a.readResult(ctx, c, limit)
 	return s, err
+}
+
+// readResult is read with the client's ReadResult (its warnings).
+func (a *usageAPI) readResult(ctx context.Context, c *Client, limit int) (sum, ReadResult, error) {
+	var s sum
+	res, err := c.ReadUsage(ctx, UsageQuery{Filters: []Filter{{"time", "2025-02"}, {"country_code", "dk"}}, Limit: limit}, s.add)
+	return s, res, err
 }
 
 // rateLimited is how many requests the budget answered 429.
@@ -186,7 +194,7 @@ func (a *usageAPI) page(q url.Values, shape func(page map[string]any)) (body []b
 	if shape != nil {
 		shape(p)
 	}
-	body, err = json.Marshal(p, json.Deterministic(true))
+	body, err = json.Marshal(p, json.Deterministic(true), jsontext.AllowInvalidUTF8(true)) // a shape may write invalid UTF-8
 	return body, err == nil
 }
 

@@ -68,18 +68,12 @@ func (s *sum) add(recs []Record) error {
 	return nil
 }
 
-// read reads every page of a in pages of limit, filtered as every record
-// of a matches (February 2025, Denmark), and returns the sums.
-func (a *usageAPI) read(ctx context.Context, c *Client, limit int) (sum, error) {
-	s, _, err := a.readResult(ctx, c, limit)
-	return s, err
-}
-
-// readResult is read with the client's ReadResult (its warnings).
-func (a *usageAPI) readResult(ctx context.Context, c *Client, limit int) (sum, ReadResult, error) {
+// read reads every page of a in pages of limit, filtered by February 2025
+// (every record of a) and the filters in more, and returns the sums.
+func (a *usageAPI) read(ctx context.Context, c *Client, limit int, more ...Filter) (sum, error) {
 	var s sum
-	res, err := c.ReadUsage(ctx, UsageQuery{Filters: []Filter{{"time", "2025-02"}, {"country_code", "dk"}}, Limit: limit}, s.add)
-	return s, res, err
+	_, err := c.ReadUsage(ctx, UsageQuery{Filters: append([]Filter{{"time", "2025-02"}}, more...), Limit: limit}, s.add)
+	return s, err
 }
 
 // rateLimited is how many requests the budget answered 429.

@@ -7,8 +7,9 @@
 #
 # Once, shared by both CLIs:
 #  - the OPA policy (examples/policy): `opa fmt`, `opa check --strict` and
-#    its unit tests, with OPA v1.22.3 built once per machine into the tools
-#    cache (scripts/lib.sh, cached_tool);
+#    its unit tests under `opa test` and `conftest verify`, with OPA v1.22.3
+#    and conftest v0.71.1 built once per machine into the tools cache
+#    (scripts/lib.sh, cached_tool);
 #  - the provider built into bin/ and laid out as a filesystem mirror (as
 #    release 0.0.1, under registry.terraform.io and registry.opentofu.org),
 #    which a CLI configuration offers to `terraform init` in place of the
@@ -31,7 +32,8 @@
 #     the guide says. For each
 #     case the gate's exit code, the policy's exact set of deny messages on
 #     the plan JSON the CLI wrote (with the same limits file), the exit code
-#     of the guide's `opa eval --fail-defined`, and for three cases the
+#     of the guide's `opa eval --fail-defined`, the same messages and the
+#     exit code from `conftest test`, and for three cases the
 #     gate's Markdown summary against its golden file
 #     (examples/usage-alarm/testdata/summary-*.md; GUIDES_UPDATE_GOLDEN=1
 #     rewrites them) are asserted.
@@ -78,6 +80,7 @@ if ! command -v jq >/dev/null 2>&1; then
 fi
 opa="$(cached_tool opa)"
 log "using $("$opa" version | head -n1) at $opa"
+conftest="$(cached_tool conftest)"
 build_provider
 log "building the fake Onomondo API into bin/"
 (cd "$REPO_ROOT" && go build -o bin/onomondo-fake-api ./internal/fakeapi/cmd/onomondo-fake-api)
@@ -106,12 +109,13 @@ trap cleanup EXIT
 
 # --- Once: the policy on its own ------------------------------------------
 policy="$REPO_ROOT/examples/policy"
-log "opa fmt, opa check --strict and opa test on examples/policy"
+log "opa fmt, opa check --strict, opa test and conftest verify on examples/policy"
 if unformatted="$("$opa" fmt --list "$policy")" && [[ -z "$unformatted" ]]; then :; else
   fail "opa fmt would change: $unformatted (run: opa fmt -w examples/policy)"
 fi
 "$opa" check --strict "$policy" || fail "opa check --strict examples/policy"
 "$opa" test "$policy" >&2 || fail "opa test examples/policy"
+"$conftest" verify --no-color --policy "$policy" >&2 || fail "conftest verify --policy examples/policy"
 
 # --- Once: the CI files the guide shows -----------------------------------
 ci="$REPO_ROOT/examples/usage-alarm/ci"
@@ -267,6 +271,7 @@ run_pass() {
   shims="$pass/bin"
   ln -sf "$tf" "$shims/$cli_kind"
   ln -sf "$opa" "$shims/opa"
+  ln -sf "$conftest" "$shims/conftest"
 
   # The usage alarm as the CI guide lays it out, with the policy beside it
   # as the OPA guide lays it out.
@@ -443,6 +448,13 @@ EOF
     fi
     guide_cmd policy-as-code-with-opa 1 "opa eval --fail-defined -f raw -d policy/ -d limits.json -i plan.json 'data.main.deny[msg]'"
     guide_output policy-as-code-with-opa "policy-$scenario"
+    # conftest: the same messages, each behind "FAIL - plan.json - main - ".
+    local opa_said="$last_out"
+    guide_cmd policy-as-code-with-opa 1 "conftest test plan.json --policy policy/ --data limits.json"
+    if [[ "$(sed -n 's/^FAIL - plan\.json - main - //p' <<<"$last_out" | sort)" != "$(sort <<<"$opa_said")" ]]; then
+      printf '%s\n' "$last_out" >&2
+      fail "[$cli_kind] policy-as-code-with-opa: conftest test on the $scenario plan did not fail with OPA's messages"
+    fi
   done
   guide_cmd policy-as-code-with-opa 0 "opa test policy/"
   guide_output policy-as-code-with-opa opa-test
@@ -543,6 +555,17 @@ run_case() {
   "$opa" eval --fail-defined -f raw -d "$policy/onomondo_usage.rego" -d "$dir/$limits_file" -i "$dir/$name.plan.json" 'data.main.deny[msg]' >/dev/null || opa_exit=$?
   if [[ -z "$want" && $opa_exit -ne 0 ]] || [[ -n "$want" && $opa_exit -ne 1 ]]; then
     fail "[$cli_kind] case $name: opa eval --fail-defined exited $opa_exit"
+  fi
+  # Conftest, as the guide offers: the same messages; exit 1 on any.
+  local conftest_exit=0 conftest_got
+  conftest_got="$("$conftest" test -o json --policy "$policy/onomondo_usage.rego" --data "$dir/$limits_file" "$dir/$name.plan.json")" || conftest_exit=$?
+  conftest_got="$(jq -r '[.[].failures[]?.msg] | sort | join("\n")' <<<"$conftest_got")"
+  if [[ "$conftest_got" != "$got" ]]; then
+    fail "[$cli_kind] case $name: conftest's deny messages differ from OPA's (- opa, + conftest):"
+    diff <(printf '%s\n' "$got") <(printf '%s\n' "$conftest_got") >&2 || true
+  fi
+  if [[ -z "$want" && $conftest_exit -ne 0 ]] || [[ -n "$want" && $conftest_exit -ne 1 ]]; then
+    fail "[$cli_kind] case $name: conftest test exited $conftest_exit"
   fi
   # The summary: always written; appended to GITHUB_STEP_SUMMARY; for some
   # cases equal to its golden file.

@@ -41,7 +41,7 @@ export TOOLS_CACHE
 CLI_MATRIX=(terraform-1.5.7 terraform-1.8.5 tofu-1.12.6)
 FALLBACK_TERRAFORM="terraform-1.8.5"
 # Every tool, in the order .ci/run needs them.
-ALL_TOOLS=(golangci-lint goreleaser actionlint opa "${CLI_MATRIX[@]}")
+ALL_TOOLS=(golangci-lint goreleaser actionlint opa conftest "${CLI_MATRIX[@]}")
 
 cached_tool() {
   case "$1" in
@@ -49,6 +49,7 @@ cached_tool() {
     goreleaser) _go_install "$1" v2.16.0 github.com/goreleaser/goreleaser/v2 ;; # newer needs Go 1.27
     actionlint) _go_install "$1" v1.7.12 github.com/rhysd/actionlint/cmd/actionlint ;;
     opa) _go_install "$1" v1.22.3 github.com/open-policy-agent/opa ;;
+    conftest) _go_install "$1" v0.71.1 github.com/open-policy-agent/conftest ;;
     terraform-1.5.7) _go_install terraform v1.5.7 github.com/hashicorp/terraform ;;
     terraform-1.8.5) _go_install terraform v1.8.5 github.com/hashicorp/terraform \
       -ldflags "-X github.com/hashicorp/terraform/version.dev=no" ;;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Prints the path of each tool named (scripts/lib.sh, cached_tool), building
 # it from source first when it is not in the tools cache yet; with no names,
-# every tool .ci/run needs (golangci-lint, goreleaser, actionlint, OPA and
-# the CLI matrix; cold, about 25 CPU-minutes):
+# every tool .ci/run needs (golangci-lint, goreleaser, actionlint, OPA,
+# conftest and the CLI matrix; cold, about 28 CPU-minutes):
 #
 #   bash scripts/tools.sh                      # make tools
 #   bash scripts/tools.sh clis                 # make clis: the CLI matrix

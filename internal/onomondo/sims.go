@@ -167,7 +167,7 @@ func (c *Client) listSIMs(ctx context.Context, q SIMQuery) (SIMList, error) {
 		if err != nil {
 			return Page[SIM]{}, err
 		}
-		p := Page[SIM]{Items: ans.sims, HasMore: ans.hasMore, Next: ans.next, Pagination: ans.pagination, Digest: ans.digest}
+		p := Page[SIM]{Items: ans.sims, HasMore: ans.hasMore, HasMoreSet: ans.hasMoreSet, Next: ans.next, Pagination: ans.pagination, Digest: ans.digest}
 		if page == 1 {
 			out.ByOffset, firstDigest, firstTotal = ans.byOffset, ans.digest, ans.total
 		}
@@ -291,6 +291,7 @@ type simsPage struct {
 	bare        bool // the answer had no paging member at all
 	byOffset    bool
 	hasMore     bool   // cursor paging
+	hasMoreSet  bool   // cursor paging: the answer had a has_more
 	next        string // cursor paging
 	offset      *int64 // offset paging: the answer's offset, limit and total
 	limit       *int64
@@ -303,7 +304,7 @@ type simsPage struct {
 type simsPageJSON struct {
 	SIMs       []simJSON `json:"sims"`
 	Pagination *struct {
-		HasMore  bool    `json:"has_more"`
+		HasMore  *bool   `json:"has_more"`
 		NextPage *string `json:"next_page"`
 	} `json:"pagination"`
 	Count  optCount `json:"count"`
@@ -334,7 +335,9 @@ func decodeSIMsPage(data []byte, secret string) (simsPage, error) {
 	switch {
 	case j.Pagination != nil:
 		p.pagination = true
-		p.hasMore = j.Pagination.HasMore
+		if j.Pagination.HasMore != nil {
+			p.hasMore, p.hasMoreSet = *j.Pagination.HasMore, true
+		}
 		if j.Pagination.NextPage != nil {
 			p.next = *j.Pagination.NextPage
 		}

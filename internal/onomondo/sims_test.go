@@ -573,6 +573,53 @@ func TestListSIMsFaults(t *testing.T) {
 	}
 }
 
+// TestListSIMsFullLastPage: a list that ends on a full page (a fleet of
+// exactly 1,000 SIMs read 1,000 at a time) is read whole when the last
+// page says has_more: false, as the API writes its last page; a full last
+// page whose pagination says nothing is still refused.
+func TestListSIMsFullLastPage(t *testing.T) {
+	for _, tc := range []struct {
+		name, last string
+		want       string // "": the complete list
+	}{
+		{name: "has_more false", last: `{"has_more":false}`},
+		{name: "has_more false, next_page null", last: `{"has_more":false,"next_page":null}`},
+		{name: "empty pagination", last: `{}`, want: `page 4 holds 10 records, as many as earlier pages of this read that said more follow but its "pagination" has neither`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
+				s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+					from, _ := strconv.Atoi(strings.TrimPrefix(r.URL.Query().Get("next_page"), "s"))
+					ids := make([]string, 10)
+					for i := range ids {
+						ids[i] = fmt.Sprintf(`{"id":"%09d"}`, from+i+1)
+					}
+					pagination := fmt.Sprintf(`{"has_more":true,"next_page":"s%d"}`, from+10)
+					if from+10 == 40 {
+						pagination = tc.last
+					}
+					writeJSON(w, 200, `{"sims":[`+strings.Join(ids, ",")+`],"pagination":`+pagination+`}`)
+				})
+				c, _ := s.client(t)
+				list, err := c.ListSIMs(waitCtx(t, time.Minute), SIMQuery{})
+				if n := len(s.requests()); n != 4 {
+					t.Errorf("%d requests, want 4", n)
+				}
+				if tc.want != "" {
+					var e *Error
+					if !errors.As(err, &e) || e.Kind != KindPaging || !strings.Contains(err.Error(), tc.want) {
+						t.Fatalf("err = %v, want a paging error with %q", err, tc.want)
+					}
+					return
+				}
+				if err != nil || len(list.SIMs) != 40 || list.SIMs[39].ID != "000000040" {
+					t.Fatalf("%d SIMs, %v; want 40", len(list.SIMs), err)
+				}
+			})
+		})
+	}
+}
+
 // FuzzDecodeSIMsPage: any body decodes to a page or to an error worded for
 // a user (never go-json-experiment's raw "json:" / "jsontext:" text), and a
 // decoded page keeps the promises of SIM: lower-case country codes,

@@ -327,9 +327,13 @@ func examplePattern(t *testing.T, path, month string) string {
 // gives each tag's usage in the month, worked out here from the fleet:
 // including SIMs without usage in the month (the dormant SIM carries a tag)
 // and SIMs with two tags, which count in both. The tag no SIM carries is
-// not among the names onomondo_sims gives.
+// not among the names onomondo_sims gives. The SIM list ends on a full page
+// (48 SIMs, 16 a page), as a fleet of exactly 1,000 SIMs does.
 func TestSimsDataSource_ThisMonthPerTag(t *testing.T) {
-	srv, url := newFake(t, fakeapi.Options{SIMPageLimit: 20})
+	srv, url := newFake(t, fakeapi.Options{SIMPageLimit: 16})
+	if len(srv.Fleet().SIMs)%16 != 0 {
+		t.Fatal("the SIM list does not end on a full page: the test proves less than it says")
+	}
 	f := srv.Fleet()
 	from, _ := srv.Period()
 	month := from.Format("2006-01")

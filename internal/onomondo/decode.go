@@ -70,7 +70,7 @@ type pageDecoder struct {
 	records []Record
 	max     int // records this page may hold
 	seed    maphash.Seed
-	redact  redactor // takes the API key out of values quoted in errors
+	redact  redactor // takes the API key out of the records and of values quoted in errors
 }
 
 var pageDecoderPool = sync.Pool{New: func() any { return newPageDecoder() }}
@@ -236,6 +236,7 @@ func (d *pageDecoder) readRecords() error {
 			}
 			return fmt.Errorf("record %d of the page: %v", pos, trimJSONPrefix(err))
 		}
+		d.redact.record(r)
 		switch {
 		case r.Bytes.Null():
 			return fmt.Errorf(`record %d of the page has "bytes": null instead of a number of bytes`, pos)

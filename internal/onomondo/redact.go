@@ -112,6 +112,50 @@ func (r redactor) cutSuffix(s string, start int) string {
 	return s
 }
 
+// values takes every whole occurrence of the key (in any of its forms) out
+// of the strings pointed to: the values a read returns, which may reach
+// Terraform's state (record and SIM fields, messages, a tag total's
+// answer). They are whole values, never cut, so only whole occurrences are
+// looked for; a value shorter than the key is left as it is, unexamined.
+func (r redactor) values(ps ...*string) {
+	if r.secret == "" {
+		return
+	}
+	for _, p := range ps {
+		if len(*p) < len(r.secret) {
+			continue
+		}
+		for _, f := range r.forms {
+			if strings.Contains(*p, f) {
+				*p = strings.ReplaceAll(*p, f, redactedMark)
+			}
+		}
+	}
+}
+
+// record redacts every string of a usage record.
+func (r redactor) record(rec *Record) {
+	r.values(&rec.Time, &rec.BillID, &rec.SimID, &rec.ICCID, &rec.SessionID, &rec.CountryCode, &rec.NetworkType,
+		&rec.Network.MCC, &rec.Network.MNC)
+}
+
+// sim redacts every string of a SIM.
+func (r redactor) sim(s *SIM) {
+	r.values(&s.ID, &s.ICCID, &s.Label, &s.OnlineAt, &s.IMEI, &s.NetworkWhitelist,
+		&s.Network.Name, &s.Network.Country, &s.Network.CountryCode, &s.Network.MCC, &s.Network.MNC)
+	for i := range s.Tags {
+		r.values(&s.Tags[i].ID, &s.Tags[i].Name)
+	}
+	if d := s.DataLimit; d != nil {
+		r.values(&d.Type, &d.Period, &d.ResetsAt)
+	}
+}
+
+// sms redacts every string of a message.
+func (r redactor) sms(m *SMS) {
+	r.values(&m.Time, &m.SimID, &m.ICCID, &m.Direction, &m.Status, &m.ID, &m.SessionID, &m.MCC, &m.MNC)
+}
+
 // cut redacts s, then shortens it to at most n bytes (not splitting a UTF-8
 // sequence), marking the cut with "...".
 func (r redactor) cut(s string, n int) string {

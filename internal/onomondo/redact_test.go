@@ -2,6 +2,7 @@ package onomondo
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -225,6 +226,69 @@ func TestKeyRedactedFromSMSReads(t *testing.T) {
 				_, err := c.ReadSMSDay(context.Background(), SMSQuery{SIM: "000000042", Day: "2025-03-01"}, func([]SMS) error { return nil }, func() {})
 				if err == nil || strings.Contains(err.Error(), testKey[:10]) || !strings.Contains(err.Error(), tc.want) {
 					t.Fatalf("err = %v, want %q and no part of the key", err, tc.want)
+				}
+			})
+		})
+	}
+}
+
+// TestKeyRedactedFromReturnedValues: a key the server echoes inside a value
+// (a record's field, a SIM's label or tag, a message's status, a tag
+// total's answer) is taken out of what the read returns, which the provider
+// writes to Terraform's state; the rest of the value is kept.
+func TestKeyRedactedFromReturnedValues(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body string // KEY stands for the key as the request sent it
+		read func(c *Client) (string, error)
+		want string
+	}{
+		{"a usage record", `{"usage":[{"time":"2025-03-01 00:00:00","sim_id":"000000042","bill_id":"b-KEY","network_type":"KEY","bytes":1}],"pagination":{"has_more":false}}`,
+			func(c *Client) (string, error) {
+				var got string
+				_, err := c.ReadUsage(context.Background(), UsageQuery{SIM: "000000042", Filters: []Filter{{"time", "2025-03"}}}, func(rs []Record) error {
+					got += fmt.Sprintf("%+v", rs)
+					return nil
+				})
+				return got, err
+			}, "BillID:b-" + redactedMark + " "},
+		{"a SIM list", `{"sims":[{"id":"000000001","label":"KEY","tags":[{"id":"t","name":"fleet KEY"}]}],"pagination":{"has_more":false}}`,
+			func(c *Client) (string, error) {
+				l, err := c.ListSIMs(context.Background(), SIMQuery{})
+				return fmt.Sprintf("%+v", l.SIMs), err
+			}, "Name:fleet " + redactedMark + "}"},
+		{"one SIM", `{"id":"000000042","label":"gw KEY","data_limit":{"type":"KEY"}}`,
+			func(c *Client) (string, error) {
+				s, _, err := c.GetSIM(context.Background(), "000000042")
+				return fmt.Sprintf("%+v %+v", s, *s.DataLimit), err
+			}, "Label:gw " + redactedMark + " "},
+		{"a message", `{"data":[{"id":"m1","sim_id":"000000042","status":"KEY","time":"2025-03-01T10:00:00Z"}],"pagination":{"count":1,"limit":1000,"offset":0,"total":1}}`,
+			func(c *Client) (string, error) {
+				var got string
+				_, err := c.ReadSMSDay(context.Background(), SMSQuery{SIM: "000000042", Day: "2025-03-01"}, func(ms []SMS) error {
+					got += fmt.Sprintf("%+v", ms)
+					return nil
+				}, func() {})
+				return got, err
+			}, "Status:" + redactedMark + " "},
+		{"a tag total's answer", `{"total":5,"note":"token KEY"}`,
+			func(c *Client) (string, error) {
+				tt, err := c.GetTagTotal(context.Background(), "3f2b8c1e-5d4a-4f6b-9c2d-1a2b3c4d5e6f")
+				return string(tt.Raw), err
+			}, `{"total":5,"note":"token ` + redactedMark + `"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bubble(t, func(t *testing.T) {
+				s := newMemServer(func(w http.ResponseWriter, r *http.Request, n int) {
+					writeJSON(w, 200, strings.ReplaceAll(tc.body, "KEY", r.Header.Get("Authorization")))
+				})
+				c, _ := s.client(t)
+				got, err := tc.read(c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(got, testKey[5:]) || !strings.Contains(got, tc.want) {
+					t.Errorf("the read returned %s: want the key taken out (%q)", got, tc.want)
 				}
 			})
 		})

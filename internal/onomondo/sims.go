@@ -326,9 +326,11 @@ func decodeSIMsPage(data []byte, secret string) (simsPage, error) {
 		return simsPage{}, err
 	}
 	var p simsPage
+	r := newRedactor(secret)
 	p.sims = make([]SIM, len(j.SIMs))
 	for i := range j.SIMs {
 		p.sims[i], p.unreadTimes = j.SIMs[i].sim(p.unreadTimes)
+		r.sim(&p.sims[i])
 	}
 	p.digest = simsDigest(p.sims)
 	offsetKeys := j.Count.v != nil || j.Limit.v != nil || j.Offset.v != nil || j.Total.v != nil
@@ -382,6 +384,7 @@ func decodeSIMAnswer(data []byte, asked, secret string) (SIM, int, error) {
 		src = j.Sim
 	}
 	s, unread := src.sim(0)
+	newRedactor(secret).sim(&s)
 	switch {
 	case s.ID == "" && s.ICCID == "":
 		return SIM{}, 0, errors.New(`the answer names no SIM (no "id" and no "iccid")`)

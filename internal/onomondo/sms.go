@@ -444,8 +444,10 @@ func decodeSMSPage(data []byte, secret string) (smsPage, error) {
 		p.offset, p.limit, p.total = paging.Offset.v, paging.Limit.v, paging.Total.v
 	}
 	p.msgs = make([]SMS, len(j.Data))
+	r := newRedactor(secret)
 	for i := range j.Data {
 		p.msgs[i] = j.Data[i].sms()
+		r.sms(&p.msgs[i])
 	}
 	return p, nil
 }

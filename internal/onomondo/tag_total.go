@@ -166,7 +166,9 @@ func decodeTagTotal(raw []byte, dec *pageDecoder) (out TagTotal, p Page[Record],
 	if err != nil {
 		return TagTotal{}, p, false, err
 	}
-	out.Raw = jsontext.Value(bytes.Clone(trimmed))
+	answer := string(trimmed) // the answer as sent, kept for the user: the key taken out
+	dec.redact.values(&answer)
+	out.Raw = jsontext.Value(answer)
 	out.Pages = 1
 	if v := obj["usage"]; v.Kind() == '[' {
 		if p, err = dec.decode(bytes.NewReader(trimmed), maxPageRecords); err != nil {

@@ -45,7 +45,7 @@ func (d *TagUsageDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 		MarkdownDescription: "Reads the total usage of all SIMs carrying a tag from `GET /usage/tag-total/{tag_id}`. " +
 			"The endpoint takes no time or country filter, so the total covers whatever period the API counts; for a " +
 			"period-bound total use `onomondo_usage`. Onomondo does not document this endpoint's answer, so it is decoded " +
-			"leniently and also kept unchanged in `response_json`.",
+			"leniently and also kept, as sent but for the API key, in `response_json`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Identifier of this read: `tag-<tag_id>`.",
@@ -72,7 +72,7 @@ func (d *TagUsageDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Computed: true,
 			},
 			"response_json": schema.StringAttribute{
-				MarkdownDescription: "The API's answer, unchanged, as a JSON string; use `jsondecode()` for fields the provider does not map.",
+				MarkdownDescription: "The API's answer as a JSON string, unchanged but for the API key: an answer that echoes it holds `<redacted>` in its place. Use `jsondecode()` for fields the provider does not map.",
 				Computed:            true,
 			},
 		},

@@ -21,10 +21,14 @@ import (
 // null, never 0. (Every shape the client reads: TestTagTotalShapes and
 // TestTagTotalPagedUsageList in internal/onomondo.)
 func TestTagUsageDataSource_TotalOrNull(t *testing.T) {
-	var noTotal atomic.Bool
+	var noTotal, echo atomic.Bool
 	srv, url := behind(t, func(fake *fakeapi.Server, w http.ResponseWriter, r *http.Request) {
 		if tag, ok := strings.CutPrefix(r.URL.Path, "/usage/tag-total/"); ok && noTotal.Load() {
 			_, _ = fmt.Fprintf(w, `{"tag_id":%q,"sims":3}`, tag)
+			return
+		}
+		if tag, ok := strings.CutPrefix(r.URL.Path, "/usage/tag-total/"); ok && echo.Load() {
+			_, _ = fmt.Fprintf(w, `{"tag_id":%q,"bytes":5,"token":%q}`, tag, r.Header.Get("Authorization"))
 			return
 		}
 		fake.ServeHTTP(w, r)
@@ -58,6 +62,16 @@ data "onomondo_tag_usage" "fleet" {
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_bytes"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_source"), knownvalue.Null()),
 				statecheck.ExpectKnownValue(addr, tfjsonpath.New("response_json"), knownvalue.StringRegexp(answer)),
+			},
+		},
+		{
+			// An answer that echoes the API key: kept in state without it.
+			PreConfig: func() { noTotal.Store(false); echo.Store(true) },
+			Config:    config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("total_bytes"), knownvalue.Int64Exact(5)),
+				statecheck.ExpectKnownValue(addr, tfjsonpath.New("response_json"),
+					knownvalue.StringExact(fmt.Sprintf(`{"tag_id":%q,"bytes":5,"token":"<redacted>"}`, tag.ID))),
 			},
 		},
 	}})

@@ -25,7 +25,7 @@ import (
 )
 
 // lenientOptions are the options of every lenient decode.
-var lenientOptions = json.JoinOptions(jsontext.AllowInvalidUTF8(true))
+var lenientOptions = json.JoinOptions(jsontext.AllowInvalidUTF8(true), json.WithUnmarshalers(json.UnmarshalFromFunc(idAsText)))
 
 // readJSONBody reads a whole answer body of at most maxBytes.
 func readJSONBody(body io.Reader, maxBytes int64) ([]byte, error) {

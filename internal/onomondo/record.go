@@ -201,24 +201,27 @@ func kindName(k jsontext.Kind) string {
 
 // idAsText reads an id that a server sent as a JSON number where the API
 // sends a string (see Network). Only sim_id, iccid, mcc and mnc are read
-// so; any other string field given a number stays an error, as does a
-// number that cannot be the id (a fraction, a negative number, a SIM id of
-// more than 9 digits). Anything that is not a number is left to the
-// default decoding (errors.ErrUnsupported).
+// so, and a SIM's own "id" in the answers of GET /sims (isSIMIDPointer),
+// which is a SIM id like sim_id; any other string field given a number
+// stays an error (a tag's or a message's "id" is a UUID), as does a number
+// that cannot be the id (a fraction, a negative number, a SIM id of more
+// than 9 digits). Anything that is not a number is left to the default
+// decoding (errors.ErrUnsupported). Usage pages, SIM answers and SMS pages
+// are all decoded with it.
 func idAsText(dec *jsontext.Decoder, s *string) error {
 	if dec.PeekKind() != '0' {
 		return errors.ErrUnsupported
 	}
 	field := dec.StackPointer().LastToken()
 	width, maxDigits := 0, 0
-	switch field {
-	case "sim_id":
+	switch {
+	case field == "sim_id", field == "id" && isSIMIDPointer(dec.StackPointer()):
 		width, maxDigits = 9, 9
-	case "mcc":
+	case field == "mcc":
 		width, maxDigits = 3, 3
-	case "mnc":
+	case field == "mnc":
 		maxDigits = 3
-	case "iccid":
+	case field == "iccid":
 		maxDigits = 22
 	default:
 		return errors.ErrUnsupported
@@ -236,6 +239,19 @@ func idAsText(dec *jsontext.Decoder, s *string) error {
 	}
 	*s = text
 	return nil
+}
+
+// isSIMIDPointer reports whether p is the "id" of a SIM in an answer of
+// GET /sims (/sims/N/id) or GET /sims/{id} (/id, or /sim/id when wrapped).
+func isSIMIDPointer(p jsontext.Pointer) bool {
+	switch s := string(p); s {
+	case "/id", "/sim/id":
+		return true
+	default:
+		n, ok := strings.CutPrefix(s, "/sims/")
+		n, found := strings.CutSuffix(n, "/id")
+		return ok && found && n != "" && strings.Trim(n, "0123456789") == ""
+	}
 }
 
 // ParseByteCount decodes one JSON value as a ByteCount, with the same rules

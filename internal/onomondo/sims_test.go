@@ -228,6 +228,27 @@ func TestDecodeSIMsPageIsLenient(t *testing.T) {
 	}
 }
 
+// TestSIMIDsAsJSONNumbers: a SIM's id, ICCID, MCC and MNC sent as JSON
+// numbers are read as the API writes them (a SIM id is 9 digits, zero
+// padded, like a record's sim_id), in a SIM list and in one SIM's answer.
+func TestSIMIDsAsJSONNumbers(t *testing.T) {
+	p, err := decodeSIMsPage([]byte(`{"sims":[{"id":2418,"iccid":89457387300000024185,"network":{"mcc":242,"mnc":1},`+
+		`"tags":[{"id":"408de4f2-0664-45f1-8fa6-4add99775437","name":"Fleet A"}]}],"pagination":{"has_more":false}}`), "")
+	if err != nil || len(p.sims) != 1 {
+		t.Fatalf("%+v, %v", p, err)
+	}
+	if s := p.sims[0]; s.ID != "000002418" || s.ICCID != "89457387300000024185" || s.Network.MCC != "242" || s.Network.MNC != "1" ||
+		len(s.Tags) != 1 || s.Tags[0].ID != "408de4f2-0664-45f1-8fa6-4add99775437" {
+		t.Errorf("SIM %+v", s)
+	}
+	for _, body := range []string{`{"id":42,"iccid":"89457387300000000421"}`, `{"sim":{"id":42}}`} {
+		s, _, err := decodeSIMAnswer([]byte(body), "000000042", "")
+		if err != nil || s.ID != "000000042" {
+			t.Errorf("%s: %+v, %v", body, s, err)
+		}
+	}
+}
+
 func TestDecodeSIMsPageErrors(t *testing.T) {
 	cases := []struct{ body, want string }{
 		{``, "the body is empty"},
@@ -242,9 +263,11 @@ func TestDecodeSIMsPageErrors(t *testing.T) {
 		{`{"sims":[{"id":"1"},{"id":"2","data_limit":{"used":-5}}]}`, `sims[1].data_limit.used: -5 is negative`},
 		{`{"sims":[{"id":"1","data_limit":{"used":1.5}}]}`, `sims[0].data_limit.used: 1.5 is not a whole number`},
 		{`{"sims":[{"id":"1","data_limit":{"used":true}}]}`, `sims[0].data_limit.used: true is a JSON boolean, expected a whole non-negative number of bytes`},
-		{`{"sims":[{"id":2}]}`, `sims[0].id is a JSON number, expected a string`},
+		{`{"sims":[{"id":1234567890}]}`, `sims[0].id: 1234567890 is a JSON number that is not an id, expected a string, or a whole number of at most 9 digits`},
+		{`{"sims":[{"id":"1","tags":[{"id":5,"name":"n"}]}]}`, `sims[0].tags[0].id is a JSON number, expected a string`},
 		{`{"sims":[{"id":"1","online":"yes"}]}`, `sims[0].online is a JSON string, expected true or false`},
-		{`{"sims":[{"id":"1","network":{"mcc":242}}]}`, `sims[0].network.mcc is a JSON number, expected a string`},
+		{`{"sims":[{"id":"1","network":{"mcc":2420}}]}`, `sims[0].network.mcc: 2420 is a JSON number that is not an id`},
+		{`{"sims":[{"id":"1","label":7}]}`, `sims[0].label is a JSON number, expected a string`},
 		{`{"sims":{"id":"1"}}`, `sims is a JSON object, expected a list`},
 		{`{"sims":[],"total":true}`, `total: true is a JSON boolean, expected a whole non-negative number`},
 		{`{"sims":[],"offset":-1}`, `offset: -1 is negative, expected a whole non-negative number`},

@@ -421,14 +421,28 @@ func deref(p *int64) string {
 	return strconv.FormatInt(*p, 10)
 }
 
+// TestSMSIDsAsJSONNumbers: a message's sim_id, iccid, mcc and mnc sent as
+// JSON numbers are read as for usage records (a SIM id 9 digits, zero
+// padded; an mnc's digits as written).
+func TestSMSIDsAsJSONNumbers(t *testing.T) {
+	p, err := decodeSMSPage([]byte(`{"data":[{"id":"m1","sim_id":5,"iccid":89457387300000000051,"network":{"mcc":238,"mnc":6}}],`+
+		`"pagination":{"count":1,"limit":1000,"offset":0,"total":1}}`), "")
+	if err != nil || len(p.msgs) != 1 {
+		t.Fatalf("%+v, %v", p, err)
+	}
+	if m := p.msgs[0]; m.SimID != "000000005" || m.ICCID != "89457387300000000051" || m.MCC != "238" || m.MNC != "6" || m.ID != "m1" {
+		t.Errorf("message %+v", m)
+	}
+}
+
 func TestReadSMSDayBadAnswers(t *testing.T) {
 	cases := []struct {
 		name, ctype, body, want string
 	}{
 		{"retries_left not a number", "application/json", `{"data":[{"retries_left":"x"}]}`, `data[0].retries_left: "x" is not a whole number`},
 		{"retries_left a fraction", "application/json", `{"data":[{"retries_left":1.5}]}`, `data[0].retries_left: 1.5 is not a whole number`},
-		{"sim_id a number", "application/json", `{"data":[{"sim_id":5}]}`, `data[0].sim_id is a JSON number, expected a string`},
-		{"mnc a number", "application/json", `{"data":[{"network":{"mnc":6}}]}`, `data[0].network.mnc is a JSON number`},
+		{"sim_id a number that is no SIM id", "application/json", `{"data":[{"sim_id":1234567890}]}`, `data[0].sim_id: 1234567890 is a JSON number that is not an id`},
+		{"id a number", "application/json", `{"data":[{"id":5}]}`, `data[0].id is a JSON number, expected a string`},
 		{"data not a list", "application/json", `{"data":{}}`, `data is a JSON object, expected a list`},
 		{"not an SMS page", "application/json", `{"usage":[]}`, `no "data" list and no "pagination"`},
 		{"html 200", "text/html", "<html>maintenance</html>", "HTML page"},

@@ -46,7 +46,7 @@ func setRawAttribute(state *tfsdk.State, name string, v tftypes.Value) diag.Diag
 	var diags diag.Diagnostics
 	var attrs map[string]tftypes.Value
 	if err := state.Raw.As(&attrs); err != nil {
-		diags.AddError("Cannot store the records", "The provider could not read back the state it just set: "+err.Error()+". This is a bug in the provider; please report it.")
+		diags.AddError("Cannot store "+name, "The provider could not read back the state it just set: "+err.Error()+". This is a bug in the provider; please report it.")
 		return diags
 	}
 	attrs[name] = v

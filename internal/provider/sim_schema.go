@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -184,11 +183,6 @@ func newSimModel(s onomondo.SIM) simModel {
 		"mnc":          optString(n.MNC),
 	})
 	return m
-}
-
-// simObject is a SIM as an element of `sims`.
-func simObject(ctx context.Context, s onomondo.SIM) (types.Object, diag.Diagnostics) {
-	return types.ObjectValueFrom(ctx, simAttrTypes, newSimModel(s))
 }
 
 // unreadTimesWarning says that some times were kept as sent.

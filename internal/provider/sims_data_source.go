@@ -166,16 +166,7 @@ func (d *SimsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	sims := filterByTags(list.SIMs, tagIDs, tagNames, &resp.Diagnostics)
 	slices.SortStableFunc(sims, func(a, b onomondo.SIM) int { return compareIDs(a.ID, b.ID) })
 
-	elems := make([]attr.Value, len(sims))
-	for i, s := range sims {
-		obj, diags := simObject(ctx, s)
-		resp.Diagnostics.Append(diags...)
-		if diags.HasError() {
-			return
-		}
-		elems[i] = obj
-	}
-	m.SIMs = types.ListValueMust(simObjectType, elems)
+	m.SIMs = types.ListNull(simObjectType) // set below, built directly (sims_value.go)
 	m.SIMCount = types.Int64Value(int64(len(sims)))
 	m.IDsByTagName, m.IDsByTagID, m.LabelByID, m.IDByICCID = simMaps(sims)
 	m.simLimits = newSimLimits(sims, &resp.Diagnostics)
@@ -184,6 +175,10 @@ func (d *SimsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 			fmt.Sprintf("The API listed %d SIM(s) without an id. They are in sims, but in none of the maps keyed or valued by SIM id.", n))
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(setRawAttribute(&resp.State, "sims", simsTerraformValue(sims))...)
 }
 
 // setStrings reads a set of strings that may be null.

@@ -279,15 +279,23 @@ func RFC3339Time(s string) (out string, ok bool) {
 	if s == "" {
 		return "", false
 	}
+	t, ok := parseAPITime(s)
+	// A year outside 0000-9999 (after conversion to UTC) has no RFC 3339 form.
+	if !ok || t.Year() < 0 || t.Year() > 9999 {
+		return s, false
+	}
+	return t.Format(time.RFC3339), true
+}
+
+// parseAPITime reads a time the API writes: the usage records'
+// "YYYY-MM-DD HH:MM:SS" (UTC), or RFC 3339 (the SIM and SMS answers'), as
+// an instant in UTC; ok is false when it is neither.
+func parseAPITime(s string) (time.Time, bool) {
 	t, err := time.Parse(apiTimeLayout, s)
 	if err != nil {
 		t, err = time.Parse(time.RFC3339Nano, s)
 	}
-	// A year outside 0000-9999 (after conversion to UTC) has no RFC 3339 form.
-	if err != nil || t.UTC().Year() < 0 || t.UTC().Year() > 9999 {
-		return s, false
-	}
-	return t.UTC().Format(time.RFC3339), true
+	return t.UTC(), err == nil
 }
 
 // zeroMantissa reports whether a JSON number's digits before any exponent

@@ -98,7 +98,7 @@ func (c *recordCheck) mismatch(r *Record, n, i int) string {
 	if len(c.periods) == 0 || r.Time == "" || c.inEvery(r.Time) {
 		return ""
 	}
-	t, ok := recordTime(r.Time)
+	t, ok := parseAPITime(r.Time)
 	if !ok {
 		return ""
 	}
@@ -140,16 +140,6 @@ func outside(w window.Window, t time.Time) time.Duration {
 		return t.Sub(w.Until) + time.Nanosecond
 	}
 	return 0
-}
-
-// recordTime reads a record's time: the API's "YYYY-MM-DD HH:MM:SS" in
-// UTC, or RFC 3339.
-func recordTime(s string) (time.Time, bool) {
-	t, err := time.Parse(apiTimeLayout, s)
-	if err != nil {
-		t, err = time.Parse(time.RFC3339Nano, s)
-	}
-	return t, err == nil
 }
 
 // sameICCID reports whether two ICCIDs name one SIM: equal, or one of them

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -41,20 +42,11 @@ func newRedactor(secret string) redactor {
 	}
 	r := redactor{secret: secret}
 	for _, f := range []string{secret, strings.ReplaceAll(secret, "/", `\/`), url.QueryEscape(secret), url.PathEscape(secret)} {
-		if !containsString(r.forms, f) {
+		if !slices.Contains(r.forms, f) {
 			r.forms = append(r.forms, f)
 		}
 	}
 	return r
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // text returns s with every whole occurrence of the key (in any of its

@@ -24,10 +24,11 @@ import (
 // by the read; repeats further back are what the per-page digest guard of
 // paginate is for.
 type boundary struct {
-	prev  []Record       // the previous page, as received
-	spare []Record       // the page before that: its slice is reused
-	index map[uint64]int // hash of an identity -> position in prev (1-based)
-	h     maphash.Hash
+	prev   []Record       // the previous page, as received
+	spare  []Record       // the page before that: its slice is reused
+	index  map[uint64]int // hash of an identity -> position in prev (1-based)
+	hashes []uint64       // the identities' hashes of the page being read, in order
+	h      maphash.Hash
 }
 
 // next takes page (the records of page number n, as received), removes in
@@ -37,11 +38,14 @@ func (b *boundary) next(ctx context.Context, log Logger, n int, page []Record) (
 	kept := page[:0]
 	var skipped []int
 	cur := append(b.spare[:0], page...) // the page as received, before it is filtered in place
+	b.hashes = b.hashes[:0]
 	for i := range cur {
 		r := &cur[i]
+		h := b.hash(r)
+		b.hashes = append(b.hashes, h)
 		// (Two identities sharing a 64-bit hash, one chance in 10^13 a page,
 		// would end the read below with an error: never a wrong count.)
-		if j, ok := b.index[b.hash(r)]; ok {
+		if j, ok := b.index[h]; ok {
 			if b.prev[j-1] != *r {
 				return nil, pagingError(n, fmt.Errorf("record %d of page %d has the bill_id, session_id, time and SIM of record %d of page %d but %s: the API answered the same record two ways",
 					i+1, n, j, n-1, difference(r, &b.prev[j-1])))
@@ -61,8 +65,8 @@ func (b *boundary) next(ctx context.Context, log Logger, n int, page []Record) (
 	if b.index == nil {
 		b.index = make(map[uint64]int, len(cur))
 	}
-	for i := range cur {
-		b.index[b.hash(&cur[i])] = i + 1
+	for i, h := range b.hashes {
+		b.index[h] = i + 1
 	}
 	return kept, nil
 }

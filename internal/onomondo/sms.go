@@ -455,23 +455,11 @@ func decodeSMSPage(data []byte, secret string) (smsPage, error) {
 func (j *smsJSON) sms() SMS {
 	m := SMS{SimID: j.SimID, ICCID: j.ICCID, Direction: j.Direction, Status: j.Status, RetriesLeft: j.RetriesLeft.v, ID: j.ID, SessionID: j.SessionID}
 	m.Time, _ = normalTime(j.Time, 0)
-	m.At = parseAPITime(j.Time)
+	m.At, _ = parseAPITime(j.Time) // zero when it cannot be read
 	if j.Network != nil {
 		m.MCC, m.MNC = j.Network.MCC, j.Network.MNC
 	}
 	return m
-}
-
-// parseAPITime reads a time in RFC 3339 or the usage records'
-// "YYYY-MM-DD HH:MM:SS" (UTC); zero when it is neither.
-func parseAPITime(s string) time.Time {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		if t, err = time.Parse(apiTimeLayout, s); err != nil {
-			return time.Time{}
-		}
-	}
-	return t.UTC()
 }
 
 // optInt is a whole number that may be negative, absent or null (nil); a

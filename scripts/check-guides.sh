@@ -413,10 +413,12 @@ EOF
   cp "$REPO_ROOT/examples/sms-alarm/sms.tf" "$dir/sms.tf"
   run_case with-sms "$fake_key" 3 "" -var month=2025-03 <<'EOF'
 SIM 000006204 used 716.02 MB in 2025-03 (module.usage.data.onomondo_usage.fleet), over the per-SIM limit of 500.00 MB
+check.sms_this_month_was_read failed: No SMS was read for @MONTH@: that is not "no failed SMS". Check that the API key sees the fleet's SIMs.
 module.usage.check.per_sim_limit failed: SIMs over 500.00 MB in 2025-03: 000006204 (716.02 MB).
 module.usage.check.sims_within_their_own_limit failed: SIMs at their own data limit: gateway-03 (blocked), 000006204 (blocked), gateway-30 (blocked), tracker-46 (blocked), gateway-01 (alert), router-13 (alert).
 EOF
-  if ! jq -e '.planned_values.outputs.sms_failed_percent.value == "0.0" and .planned_values.outputs.sims_in_an_sms_loop.value == {}' "$dir/with-sms.plan.json" >/dev/null; then
+  # The fake has no SMS this month: "nothing read", not 0% failed.
+  if ! jq -e '.planned_values.outputs.sms_failed_percent.value == "nothing read" and .planned_values.outputs.sims_in_an_sms_loop.value == {}' "$dir/with-sms.plan.json" >/dev/null; then
     fail "[$cli_kind] case with-sms: the plan holds no SMS alarm outputs"
   fi
   rm -f "$dir/sms.tf"
@@ -507,7 +509,7 @@ gate_said() {
 # the gate with LIMITS_JSON as its limits file (the shipped limits.json
 # when empty), then the policy with the same file, and compares the sorted
 # deny messages with stdin (@AT@ stands for the plan's timestamp, @SINCE@
-# for 24 hours before it).
+# for 24 hours before it, @MONTH@ for its month).
 run_case() {
   local name="$1" key="$2" want_exit="$3" limits_json="$4"
   shift 4
@@ -543,6 +545,7 @@ run_case() {
   local at
   at="$(jq -r .timestamp "$dir/$name.plan.json")"
   want="${want//@AT@/$at}"
+  want="${want//@MONTH@/${at:0:7}}"
   want="${want//@SINCE@/$(date -u -d "@$(($(date -u -d "$at" +%s) - 86400))" +%Y-%m-%dT%H:%M:%SZ)}"
   got="$("$opa" eval -f raw -d "$policy/onomondo_usage.rego" -d "$dir/$limits_file" -i "$dir/$name.plan.json" 'concat("\n", sort(data.main.deny))')"
   if [[ "$got" != "$want" ]]; then

@@ -29,9 +29,22 @@ locals {
   sims_in_an_sms_loop = {
     for id, n in data.onomondo_sms_usage.sms_today.count_by_sim : id => n if n > var.sms_per_sim_per_day
   }
-  sms_failed = lookup(data.onomondo_sms_usage.sms_this_month.count_by_status, "failed", 0)
-  # max(1, ...): a month without SMS has no failures, not a division by zero.
+  # A month without a single SMS read is not "no failures": a wrong API key
+  # reads nothing too. The check below says so; the hard stop has nothing
+  # to judge.
+  sms_read_this_month = data.onomondo_sms_usage.sms_this_month.sms_count > 0
+  sms_failed          = lookup(data.onomondo_sms_usage.sms_this_month.count_by_status, "failed", 0)
+  # max(1, ...): no division by zero when nothing was read.
   sms_failed_percent = 100 * local.sms_failed / max(1, data.onomondo_sms_usage.sms_this_month.sms_count)
+}
+
+# A warning when nothing was read this month: check that the API key sees
+# the fleet's SIMs (or leave sms.tf out if the fleet sends no SMS).
+check "sms_this_month_was_read" {
+  assert {
+    condition     = local.sms_read_this_month
+    error_message = "No SMS was read for ${data.onomondo_sms_usage.sms_this_month.time}: that is not \"no failed SMS\". Check that the API key sees the fleet's SIMs."
+  }
 }
 
 # A warning: someone should look at these SIMs today.
@@ -44,10 +57,10 @@ check "sms_per_sim_today" {
 
 # A hard stop: the plan fails (exit code 1) when deliveries fail this often.
 output "sms_failed_percent" {
-  value = format("%.1f", local.sms_failed_percent)
+  value = local.sms_read_this_month ? format("%.1f", local.sms_failed_percent) : "nothing read"
 
   precondition {
-    condition     = local.sms_failed_percent < var.sms_failed_percent_limit
+    condition     = !local.sms_read_this_month || local.sms_failed_percent < var.sms_failed_percent_limit
     error_message = "${local.sms_failed} of ${data.onomondo_sms_usage.sms_this_month.sms_count} SMS failed this month (${format("%.1f", local.sms_failed_percent)}%), ${var.sms_failed_percent_limit}% or more."
   }
 }

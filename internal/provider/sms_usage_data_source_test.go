@@ -449,7 +449,8 @@ output "failures_under_5_percent" {
 
 // The alarm guide's SMS alarm (examples/sms-alarm/sms.tf) as written, on
 // the send loop's day and month: the warning names the loop's SIM and the
-// output precondition fails the plan; on a quiet day and month it passes.
+// output precondition fails the plan; on a quiet day and month it passes;
+// a month without a single SMS is "nothing read", not 0% failed.
 func TestSmsUsageDataSource_AlarmGuideExample(t *testing.T) {
 	srv, url := newFake(t, fakeapi.Options{})
 	b, err := os.ReadFile("../../examples/sms-alarm/sms.tf")
@@ -461,6 +462,9 @@ func TestSmsUsageDataSource_AlarmGuideExample(t *testing.T) {
 		return providerBlock(url) + strings.Replace(src, `formatdate("YYYY-MM", plantimestamp())`, fmt.Sprintf("%q", month), 1)
 	}
 	loop := countSMS(srv.SMS(), "", monthDays("2025-03"), nil)
+	if countSMS(srv.SMS(), "", monthDays("2024-06"), nil).count != 0 {
+		t.Fatal("the fake has SMS in 2024-06: the nothing-read step proves nothing")
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -472,6 +476,14 @@ func TestSmsUsageDataSource_AlarmGuideExample(t *testing.T) {
 				Config: config("2025-01-15", "2025-01"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("sims_in_an_sms_loop", knownvalue.MapExact(map[string]knownvalue.Check{})),
+				},
+			},
+			{
+				// Nothing read this month: a warning (check
+				// sms_this_month_was_read), and no percentage.
+				Config: config("2024-06-15", "2024-06"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("sms_failed_percent", knownvalue.StringExact("nothing read")),
 				},
 			},
 			{
